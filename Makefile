@@ -1,0 +1,36 @@
+# MFA Lab: two commands.
+#   make lab    set up (once) and open JupyterLab at the start notebook
+#   make test   set up (once) and run every test
+# Set-up creates .venv inside the repo, installs the pinned project and prepares the
+# lab database; with nothing changed it installs nothing.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: lab test setup notebooks check-python
+
+lab: setup
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+
+test: setup
+	$(BIN)/python -m pytest
+
+setup: $(STAMP)
+	@$(BIN)/mfalab prepare
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "MFA Lab needs Python 3.11 or newer: set PYTHON=python3.12 (or similar).")'
+
+$(BIN)/python: | check-python
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(STAMP)
+
+# Re-execute the notebooks and store their outputs (authors, after editing one).
+notebooks: setup
+	$(BIN)/mfalab notebooks

@@ -1,0 +1,1 @@
+"""The learner's exercise modules. Edit these; run a check cell to see how you do."""

@@ -1,0 +1,34 @@
+"""Exercise 3: backup codes that are safe to store (20 points).
+
+django-otp keeps backup tokens in plaintext and shows them again on every visit to
+the backup-codes page; anyone who reads the database can sign in as anyone. Until you
+write these functions the lab uses exactly those plaintext tokens.
+
+generate_backup_codes(user, count: int = 10) -> list[str]
+    Make `count` new codes for `user`, replacing any earlier set, and return them: the
+    only time they are ever shown. At least 40 bits of entropy each (the `secrets`
+    module). Store only a salted, slow hash of each code, never the code and never a
+    bare unsalted fast hash (use django.contrib.auth.hashers.make_password).
+verify_backup_code(user, code: str) -> bool
+    True once per code: a code that worked is used up. Ignore case, spaces and hyphens
+    in what the user typed. Refuse (return False) while throttled after wrong codes,
+    and compare in constant time (check_password does).
+remaining_backup_codes(user) -> int
+    How many unused codes the user has left.
+
+Store codes with the lab's model lab_project.mfa.models.BackupCode (notebook 04
+shows its fields); you write no migration. The lab wires these functions into its
+login wizard's backup step and into the backup-codes page.
+"""
+
+
+def generate_backup_codes(user, count: int = 10) -> list[str]:
+    raise NotImplementedError("Exercise 3: make, hash and store a fresh set of backup codes.")
+
+
+def verify_backup_code(user, code: str) -> bool:
+    raise NotImplementedError("Exercise 3: check a backup code once, tolerantly, with throttling.")
+
+
+def remaining_backup_codes(user) -> int:
+    raise NotImplementedError("Exercise 3: count the unused backup codes.")

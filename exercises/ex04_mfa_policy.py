@@ -1,0 +1,30 @@
+"""Exercise 4: MFA for privileged users, with a grace period (20 points).
+
+Staff, superusers and members of the "finance" group can move other people's money.
+Require a second factor from them, while giving someone who has just been made
+privileged a few days (settings.LAB_MFA_GRACE_PERIOD_DAYS) to set one up.
+
+class MFAPolicyMiddleware:
+    A Django middleware (__init__(self, get_response), __call__(self, request)) that
+    the lab installs for you. For each request:
+    - a user who is not privileged, or anonymous: untouched;
+    - a privileged user whose session is verified: untouched;
+    - a privileged user with a device but an unverified session: sent to the
+      two-factor login to verify, keeping ?next=;
+    - a privileged user without a device, inside the grace period: let through, with
+      a visible warning (django.contrib.messages) saying when the period ends;
+    - the same after the grace period: sent to the setup wizard (two_factor:setup);
+    - the login, setup, logout and static paths are never redirected (no loops).
+
+Helpers the lab gives you in lab_project.mfa.policy: is_privileged(user),
+privileged_since(user), grace_period_ends(user), in_grace_period(user); and the lab's
+clock, lab_project.mfa.clock.now(), which tests can freeze.
+"""
+
+
+class MFAPolicyMiddleware:
+    def __init__(self, get_response):
+        raise NotImplementedError("Exercise 4: require MFA from privileged users after a grace period.")
+
+    def __call__(self, request):
+        raise NotImplementedError("Exercise 4: require MFA from privileged users after a grace period.")

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class MfaConfig(AppConfig):
+    name = "lab_project.mfa"
+    label = "mfa"
+    verbose_name = "MFA lab plumbing"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (records when a user becomes privileged)

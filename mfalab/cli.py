@@ -1,0 +1,73 @@
+"""The `mfalab` command: prepare the lab, check an exercise, list the personas."""
+
+import argparse
+import sys
+
+
+def prepare(args):
+    """Build the seeded template database and the lab database for runserver."""
+    import shutil
+    import time
+
+    from . import database
+
+    template = database.ensure_template()
+    lab_db = database.VAR / "lab.sqlite3"
+    stamp = database.VAR / "lab.sqlite3.template"
+    if lab_db.exists() and stamp.exists() and stamp.read_text() == template.name:
+        print(f"lab ready: {lab_db} (unchanged)")
+        return 0
+    if lab_db.exists():
+        kept = lab_db.with_name(f"lab-{time.strftime('%Y%m%d-%H%M%S')}.sqlite3")
+        shutil.move(lab_db, kept)
+        print(f"the lab's migrations changed: your old database is kept as {kept}")
+    database.fresh_copy(lab_db)
+    stamp.write_text(template.name)
+    print(f"lab ready: {lab_db}")
+    return 0
+
+
+def check(args):
+    from .check import check as run_check
+
+    report = run_check(args.exercise, args.code, show=False)
+    print(report)
+    return 0 if report.passed else 1
+
+
+def notebooks(args):
+    """Execute notebooks top to bottom and store their outputs (all by default)."""
+    from .notebooks import course_notebooks, execute
+
+    for path in args.paths or course_notebooks():
+        print(f"{path}: {execute(path):.1f} s")
+    return 0
+
+
+def personas(args):
+    from lab_project.mfa.personas import PERSONAS
+
+    print("LAB ONLY: these demo credentials are public.")
+    for p in PERSONAS.values():
+        print(f"  {p.username:8} {p.password:16} {p.factor or '-':6} {p.role}")
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="mfalab", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("prepare", help=prepare.__doc__).set_defaults(run=prepare)
+    checking = commands.add_parser("check", help="run an exercise's public tests against your code")
+    checking.add_argument("exercise", help="ex01 ... ex05")
+    checking.add_argument("--code", default="exercises", help="exercises (default), solutions or a folder")
+    checking.set_defaults(run=check)
+    running = commands.add_parser("notebooks", help=notebooks.__doc__)
+    running.add_argument("paths", nargs="*")
+    running.set_defaults(run=notebooks)
+    commands.add_parser("personas", help="list the lab's personas and demo passwords").set_defaults(run=personas)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

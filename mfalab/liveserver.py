@@ -1,0 +1,58 @@
+"""Serve a lab on localhost from a thread of this process (notebooks, browsers)."""
+
+import errno
+import threading
+
+LOCALHOST = "127.0.0.1"
+
+
+class PortInUse(OSError):
+    pass
+
+
+class LiveServer:
+    """The lab's WSGI app on http://localhost:PORT, in a background thread.
+
+    port=0 picks a free port. Use as a context manager, or call stop().
+    """
+
+    def __init__(self, port=0):
+        from django.contrib.staticfiles.handlers import StaticFilesHandler
+        from django.core.handlers.wsgi import WSGIHandler
+        from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+
+        class QuietHandler(WSGIRequestHandler):
+            def log_message(self, *args):
+                pass
+
+        try:
+            self._server = ThreadedWSGIServer((LOCALHOST, port), QuietHandler, allow_reuse_address=False)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise PortInUse(error.errno, f"Port {port} is already in use: pass port=0 for a free one, "
+                                             "or stop whatever listens there.") from None
+            raise
+        self._server.set_app(StaticFilesHandler(WSGIHandler()))
+        self.port = self._server.server_address[1]
+        self.url = f"http://localhost:{self.port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, name=f"lab-{self.port}", daemon=True)
+        self._thread.start()
+
+    def stop(self):
+        if self._thread.is_alive():
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=5)
+
+    @property
+    def running(self):
+        return self._thread.is_alive()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def __repr__(self):
+        return f"<LiveServer {self.url} {'running' if self.running else 'stopped'}>"

@@ -1,0 +1,134 @@
+"""The lab bank with the learner's code, served from a sandbox process.
+
+    with SandboxLab("solutions") as lab:       # or "exercises", or a submission folder
+        client = lab.login("alice")             # over HTTP, through the real wizards
+        lab.user("alice")                       # the lab's database, read from here
+
+The server process runs the learner's code under limits, in a throwaway directory;
+this process only sends HTTP requests and reads the lab's database file.
+"""
+
+import itertools
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .. import database
+from ..client import HttpClient
+from ..lab import Lab, check_code_source
+from .limits import Limits, kill_group
+from .proxy import SandboxCrashed, SandboxTimeout
+
+_aliases = itertools.count(1)
+
+
+class SandboxLab(Lab):
+    def __init__(self, code="exercises", *, start_timeout=30.0, limits=Limits(cpu_seconds=120)):
+        super().__init__(code=check_code_source(code), alias=f"sandbox_lab_{next(_aliases)}")
+        self.start_timeout, self.limits = start_timeout, limits
+        self._workdir = None
+        self._process = None
+        self.url = None
+
+    def start(self):
+        self._workdir = tempfile.TemporaryDirectory(prefix="mfalab-lab-")
+        self.db_path = Path(self._workdir.name) / "lab.sqlite3"
+        database.fresh_copy(self.db_path)
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
+            "DJANGO_SETTINGS_MODULE": "lab_project.settings", "MFALAB_CODE": self.code,
+            "MFALAB_DB": str(self.db_path), "MFALAB_VAR": str(database.VAR), "MFALAB_LOG_LEVEL": "WARNING",
+        }
+        self._process = subprocess.Popen(
+            [sys.executable, "-I", "-m", "mfalab.sandbox.labserver"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            cwd=self._workdir.name, env=env, preexec_fn=self.limits.apply, close_fds=True,
+        )
+        try:
+            port = self._wait_ready()
+        except Exception:
+            self.stop()
+            raise
+        self.url = f"http://localhost:{port}"
+        database.attach(self.db_path, self.alias)
+        return self
+
+    def _wait_ready(self):
+        import selectors
+
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._process.stdout, selectors.EVENT_READ)
+            if not selector.select(self.start_timeout):
+                raise SandboxTimeout(f"The lab with {self.code!r} did not start within {self.start_timeout:g} s "
+                                     f"(an endless loop at import?).{self._output_tail()}")
+        line = self._process.stdout.readline().decode().strip()
+        if not line.startswith("PORT "):
+            raise SandboxCrashed(f"The lab with {self.code!r} did not start.{self._output_tail()}")
+        return int(line.split()[1])
+
+    def _output_tail(self):
+        path = Path(self._workdir.name) / "output.txt" if self._workdir else None
+        if path and path.exists():
+            return "\nIts output ends:\n" + path.read_text(errors="replace")[-1500:]
+        return ""
+
+    @property
+    def output(self):
+        return self._output_tail()
+
+    def stop(self):
+        database.detach(self.alias)
+        if self._process is not None:
+            kill_group(self._process)
+            self._process.stdin.close()
+            self._process.stdout.close()
+            self._process = None
+        if self._workdir is not None:
+            self._workdir.cleanup()
+            self._workdir = None
+
+    def client(self):
+        if self._process is None or self._process.poll() is not None:
+            raise SandboxCrashed(f"The lab server is not running.{self._output_tail()}")
+        return HttpClient(self.url)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def __repr__(self):
+        return f"<SandboxLab code={self.code!r} url={self.url}>"
+
+
+def serve():
+    """In the child: load the lab (and so the learner's code), then serve it."""
+    from mfalab.sandbox.child import isolate_stdio
+
+    _requests, answers = isolate_stdio()
+    import django
+
+    django.setup()
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+    from django.core.wsgi import get_wsgi_application
+    from django.urls import get_resolver
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    application = get_wsgi_application()  # builds the middleware chain (exercise 4)
+    get_resolver().url_patterns  # imports the URLconf (exercise 2)  # noqa: B018
+    server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler, allow_reuse_address=False)
+    server.set_app(StaticFilesHandler(application))
+    answers.write(f"PORT {server.server_address[1]}\n")
+    answers.flush()
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    serve()

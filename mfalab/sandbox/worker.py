@@ -1,0 +1,54 @@
+"""The sandbox worker: imports one learner module and answers calls as plain data.
+
+Run by mfalab.sandbox.proxy, never by hand:  python -I -m mfalab.sandbox.worker FILE NAME
+Requests and answers are JSON lines on a private copy of stdin/stdout; the learner's
+own prints go to a capped file, so they can never be mistaken for an answer.
+"""
+
+import sys
+import traceback
+
+from mfalab.sandbox import wire
+from mfalab.sandbox.child import isolate_stdio
+
+
+def main():
+    path, name = sys.argv[1], sys.argv[2]
+    requests, answers = isolate_stdio()
+
+    def answer(message):
+        answers.write(wire.dumps(message))
+        answers.flush()
+
+    def failure(error):
+        return {"type": type(error).__name__, "message": str(error)[:2000],
+                "where": "".join(traceback.format_exception(error, limit=-3))[-2000:]}
+
+    import importlib.util
+
+    try:
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    except BaseException as error:  # noqa: BLE001 (SystemExit at import is a broken module too)
+        answer({"ready": False, "error": failure(error)})
+        return
+    answer({"ready": True})
+
+    for line in requests:
+        request = wire.loads(line)
+        reply = {"id": request["id"]}
+        try:
+            function = getattr(module, request["fn"], None)
+            if not callable(function):
+                raise AttributeError(f"{name} has no function {request['fn']}()")
+            result = function(*wire.decode(request["args"]), **wire.decode(request["kwargs"]))
+            reply["ok"] = wire.encode(result)
+        except BaseException as error:  # noqa: BLE001 (report sys.exit() in a function as an error)
+            reply["error"] = failure(error)
+        answer(reply)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Reference implementations of the exercises (instructors only: not in the student release)."""
