@@ -30,7 +30,7 @@ def prepare(args):
 def check(args):
     from .check import check as run_check
 
-    report = run_check(args.exercise, args.code, show=False)
+    report = run_check(args.exercise, args.code)
     print(report)
     return 0 if report.passed else 1
 

@@ -189,6 +189,16 @@ def _use_database(path):
     connections["default"].settings_dict["NAME"] = str(path)
 
 
+def _load_exercise_hooks():
+    """Import the URLconf and build the middleware now, so the lab reports at boot
+    which exercise hooks run the naive version (not at the first request)."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018
+    WSGIHandler()
+
+
 def _kernel_db_path():
     path = database.VAR / "run" / f"lab-{os.getpid()}.sqlite3"
     atexit.register(lambda: [Path(f"{path}{s}").unlink(missing_ok=True) for s in ("", "-wal", "-shm")])
@@ -207,9 +217,10 @@ def boot(code=None, *, fresh=True):
     from django.conf import settings
 
     code = check_code_source(code or os.environ.get("MFALAB_CODE", "exercises"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lab_project.settings")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # ipykernel runs an event loop
     if not settings.configured:
+        # A kernel started by a test run inherits the test settings; a lab is a lab.
+        os.environ["DJANGO_SETTINGS_MODULE"] = "lab_project.settings"
         os.environ["MFALAB_CODE"] = code
     django.setup()
     if settings.LAB_CODE != code:
@@ -218,6 +229,7 @@ def boot(code=None, *, fresh=True):
     if _lab is None:
         _lab = InProcessLab(code=code, db_path=_kernel_db_path())
         _use_database(_lab.db_path)
+        _load_exercise_hooks()
     elif fresh:
         _lab.stop_servers()
         _lab.reset()
