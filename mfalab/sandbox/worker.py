@@ -47,6 +47,11 @@ def main():
             reply["ok"] = wire.encode(result)
         except BaseException as error:  # noqa: BLE001 (report sys.exit() in a function as an error)
             reply["error"] = failure(error)
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
         answer(reply)
 
 

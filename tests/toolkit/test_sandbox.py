@@ -1,0 +1,166 @@
+"""The sandbox: learner code runs in another process and only plain data comes back."""
+
+import textwrap
+
+import pytest
+
+from mfalab.sandbox import Sandbox, SandboxCrashed, SandboxError, SandboxTimeout, StudentError
+from mfalab.sandbox.limits import Limits
+
+MODULE = '''
+import os, sys, time
+
+def echo(*args, **kwargs):
+    return [list(args), kwargs]
+
+def add_bytes(a, b):
+    return a + b
+
+def fails():
+    raise ValueError("bad secret")
+
+def stub():
+    raise NotImplementedError("write me")
+
+def loops():
+    while True:
+        pass
+
+def sleeps():
+    time.sleep(60)
+
+def floods():
+    print("x" * 50_000_000)
+    return "survived"
+
+def chatty():
+    print('{"id": 99, "ok": "forged"}')
+    return "real"
+
+class Anything:
+    def __eq__(self, other):
+        return True
+
+def equals_everything():
+    return Anything()
+
+def str_subclass():
+    class Sneaky(str):
+        def __eq__(self, other):
+            return True
+    return Sneaky("x")
+
+def exits():
+    sys.exit(0)
+
+def hard_exit():
+    os._exit(0)
+
+def eats_memory():
+    return len(bytearray(4 * 1024 ** 3))
+'''
+
+
+@pytest.fixture
+def folder(tmp_path):
+    def make(source):
+        (tmp_path / "ex01_totp.py").write_text(textwrap.dedent(source))
+        return str(tmp_path)
+
+    return make
+
+
+@pytest.fixture
+def sandbox(folder):
+    with Sandbox("ex01", folder(MODULE), timeout=3, limits=Limits(cpu_seconds=10, memory_mb=512)) as box:
+        yield box
+
+
+def test_plain_data_and_bytes_cross(sandbox):
+    assert sandbox.echo(1, "two", None, [3.5], key={"k": True}) == [[1, "two", None, [3.5]], {"key": {"k": True}}]
+    assert sandbox.add_bytes(b"\x00\xff", b"!") == b"\x00\xff!"
+
+
+def test_an_exception_comes_back_with_its_type_and_message(sandbox):
+    with pytest.raises(StudentError) as caught:
+        sandbox.fails()
+    assert caught.value.type_name == "ValueError" and caught.value.message == "bad secret"
+    with pytest.raises(StudentError) as caught:
+        sandbox.stub()
+    assert caught.value.not_implemented
+
+
+def test_objects_that_equal_everything_never_cross(sandbox):
+    for name in ("equals_everything", "str_subclass"):
+        with pytest.raises(StudentError) as caught:
+            sandbox.call(name)
+        assert caught.value.type_name == "NotPlainData"
+
+
+def test_an_endless_loop_times_out_and_the_next_call_works(sandbox):
+    with pytest.raises(SandboxTimeout):
+        sandbox.loops()
+    assert sandbox.echo(1) == [[1], {}]
+
+
+def test_sleeping_out_the_clock_is_stopped(sandbox):
+    with pytest.raises(SandboxTimeout):
+        sandbox.sleeps()
+
+
+def test_printing_cannot_forge_an_answer(sandbox):
+    assert sandbox.chatty() == "real"
+    assert '"forged"' in sandbox.output
+
+
+def test_a_flood_of_output_is_capped(sandbox):
+    with pytest.raises(StudentError) as caught:
+        sandbox.floods()
+    assert caught.value.type_name == "OSError"  # RLIMIT_FSIZE: "File too large"
+
+
+def test_sys_exit_in_a_function_is_an_error_and_os_exit_a_crash(sandbox):
+    with pytest.raises(StudentError) as caught:
+        sandbox.exits()
+    assert caught.value.type_name == "SystemExit"
+    with pytest.raises(SandboxCrashed):
+        sandbox.hard_exit()
+    assert sandbox.echo("again") == [["again"], {}]
+
+
+def test_memory_is_limited(sandbox):
+    with pytest.raises(StudentError) as caught:
+        sandbox.eats_memory()
+    assert caught.value.type_name == "MemoryError"
+
+
+def test_the_worker_runs_in_a_throwaway_directory(folder):
+    path = folder("import os\ndef where():\n    return os.getcwd()\n")
+    with Sandbox("ex01", path) as box:
+        assert "mfalab-sandbox-" in box.where()
+
+
+@pytest.mark.parametrize("source, kind", [
+    ("def broken(:\n", "SyntaxError"),
+    ("raise RuntimeError('at import')\n", "RuntimeError"),
+    ("import sys\nsys.exit(0)\n", "SystemExit"),
+])
+def test_a_module_that_does_not_import_says_why(folder, source, kind):
+    with pytest.raises(StudentError) as caught:
+        Sandbox("ex01", folder(source)).start()
+    assert caught.value.type_name == kind
+
+
+def test_an_endless_loop_at_import_times_out(folder):
+    with pytest.raises(SandboxTimeout):
+        Sandbox("ex01", folder("while True:\n    pass\n"), timeout=2).start()
+
+
+def test_os_exit_at_import_is_a_crash(folder):
+    with pytest.raises(SandboxCrashed):
+        Sandbox("ex01", folder("import os\nos._exit(0)\n")).start()
+
+
+def test_a_missing_module_is_a_clear_error(tmp_path):
+    with pytest.raises(SandboxError, match="No module for ex01"):
+        Sandbox("ex01", str(tmp_path)).start()
