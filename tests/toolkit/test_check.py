@@ -1,0 +1,50 @@
+"""The learner's check: a points table, never a stack trace."""
+
+import subprocess
+import sys
+
+import pytest
+
+from mfalab.check import CheckError, check, module_status
+
+
+def test_untouched_stub_is_not_started_and_scores_zero():
+    report = check("ex01")
+    assert report.status == "not started" and not report.problem
+    assert report.rows and report.score == 0
+    assert "Not started yet" in report.headline()
+    assert "Traceback" not in str(report)
+
+
+def test_solutions_pass_every_public_test():
+    report = check("ex01", "solutions")
+    assert report.passed and report.score == report.max_score > 0
+    assert "All public tests pass" in report._repr_html_()
+
+
+def test_a_broken_submission_gets_a_clear_report(tmp_path):
+    (tmp_path / "ex01_totp.py").write_text("def hotp(:\n")
+    report = check("ex01", str(tmp_path))
+    assert report.status == "syntax error"
+    assert report.score == 0 and "syntax error" in report.headline()
+
+
+def test_a_half_written_module_is_in_progress(tmp_path):
+    (tmp_path / "ex01_totp.py").write_text(
+        "def hotp(secret, counter, digits=6, digest='sha1'):\n    return '000000'\n\n"
+        "def totp(*args, **kwargs):\n    raise NotImplementedError\n")
+    assert module_status("ex01", str(tmp_path)) == "in progress"
+    assert module_status("ex02", str(tmp_path)) == "missing"
+
+
+def test_an_unknown_exercise_is_named():
+    with pytest.raises(CheckError, match="choose one of ex01"):
+        check("ex9")
+
+
+def test_command_line_check_exits_zero_only_when_everything_passes():
+    ok = subprocess.run([sys.executable, "-m", "mfalab", "check", "ex01", "--code", "solutions"],
+                        capture_output=True, text=True)
+    assert ok.returncode == 0 and "All public tests pass" in ok.stdout
+    stub = subprocess.run([sys.executable, "-m", "mfalab", "check", "ex01"], capture_output=True, text=True)
+    assert stub.returncode == 1 and "Not started yet" in stub.stdout
