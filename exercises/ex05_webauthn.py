@@ -15,12 +15,27 @@ verify_assertion(*, credential_public_key: bytes, client_data_json: bytes,
                  authenticator_data: bytes, signature: bytes, expected_challenge: bytes,
                  expected_origin: str, expected_rp_id: str, stored_sign_count: int,
                  require_user_verification: bool = False) -> int
-    Return the new sign count, or raise the matching error (defined in the solution
-    and the tests: each failed step of section 7.2 has its own exception): wrong type,
-    challenge, origin, RP ID hash, user presence, user verification (when required),
-    signature (over authenticatorData || SHA-256(clientDataJSON)), or a sign count
-    that did not increase (allowed only when both counts are zero). COSE algorithms:
-    ES256 (-7), EdDSA (-8), RS256 (-257).
+    Return the new sign count. Otherwise raise the exception for the first step of
+    section 7.2 that fails, in this order (import them from mfalab.webauthn_errors;
+    all are ValueErrors):
+
+      MalformedAssertion     clientDataJSON is not a UTF-8 JSON object, or
+                             authenticatorData cannot be parsed
+      WrongType              clientData "type" is not "webauthn.get"
+      ChallengeMismatch      clientData "challenge" (base64url) is not expected_challenge
+      OriginMismatch         clientData "origin" is not expected_origin
+      RpIdHashMismatch       rpIdHash is not SHA-256(expected_rp_id)
+      UserNotPresent         the UP flag is clear
+      UserNotVerified        require_user_verification and the UV flag is clear
+      UnsupportedAlgorithm   the COSE key is unreadable or not ES256 (-7),
+                             EdDSA (-8) or RS256 (-257)
+      BadSignature           the signature over
+                             authenticatorData || SHA-256(clientDataJSON) fails
+      SignCountNotIncreased  the new sign count is not above stored_sign_count
+                             (allowed only when both are zero)
+
+    Signatures: ES256 is ASN.1 DER ECDSA P-256 with SHA-256; EdDSA is Ed25519;
+    RS256 is RSASSA-PKCS1-v1_5 with SHA-256.
 """
 
 

@@ -103,11 +103,15 @@ class Lab:
     def login(self, username, factor=None, *, code=None, client=None, next_url=None):
         """Sign a persona in through the real two-factor login wizard; return the client.
 
-        factor: "totp", "sms", "call", "email" or "backup" (then pass code=), or
+        factor: "totp", "sms", "call", "email", "webauthn" or "backup" (then pass code=), or
         None for the persona's own. code: a code to send instead of the right one.
         """
         persona = self.persona(username)
         factor = factor or persona.factor
+        if factor == "webauthn":
+            from .ceremony import login_with_key, persona_key
+
+            return login_with_key(self, username, persona_key(username, self), client, next_url=next_url)
         client = client or self.client()
         last_message = max([m.id for m in self.outbox()], default=0)
         page = wizards.password_step(client, username, persona.password, next_url=next_url)

@@ -12,7 +12,7 @@ class Persona:
     username: str
     password: str
     role: str
-    factor: str | None = None  # "totp", "sms", "email" or None (no second factor yet)
+    factor: str | None = None  # "totp", "sms", "email", "webauthn" or None (no second factor yet)
     totp_key: str = ""  # hex, as django-otp stores it
     phone: str = ""
     email: str = ""
@@ -47,8 +47,26 @@ PERSONAS = {
                 is_staff=True, is_superuser=True),
         Persona("mallory", "mallory-lab-pass", "the attacker: an ordinary customer with no second factor",
                 email="mallory@evil.lab", account="40000666", balance=Decimal("5.00")),
+        Persona("dana", "dana-lab-pass", "customer, signs in with a security key (WebAuthn)",
+                factor="webauthn", email="dana@bank.lab", account="40000007", balance=Decimal("4200.00")),
     ]
 }
+
+# The security key a WebAuthn persona registered: a software authenticator seeded with the
+# username, which made its first credential for RP ID "localhost" from these options.
+WEBAUTHN_ORIGIN = "http://localhost"
+WEBAUTHN_OPTIONS = {"rp": {"id": "localhost", "name": "MFA Lab Bank"}, "challenge": "bGFiLXNlZWQ",
+                    "pubKeyCredParams": [{"type": "public-key", "alg": -7}]}
+
+
+def security_key(p):
+    """A fresh SoftAuthenticator holding p's registered credential (deterministic, counter 0)."""
+    from mfalab.authenticator import SoftAuthenticator, b64url_encode
+
+    key = SoftAuthenticator(seed=p.username.encode())
+    key.create({**WEBAUTHN_OPTIONS, "user": {"id": b64url_encode(p.username.encode()), "name": p.username}},
+               WEBAUTHN_ORIGIN)
+    return key
 
 
 def seed(using="default"):
@@ -82,3 +100,13 @@ def seed(using="default"):
             )
         elif p.factor == "email":
             EmailDevice.objects.using(using).create(user=user, name="default", email=p.email, confirmed=True)
+        elif p.factor == "webauthn":
+            from two_factor.plugins.webauthn.models import WebauthnDevice
+
+            from mfalab.authenticator import b64url_encode
+
+            WebauthnDevice.objects.using(using).filter(user=user).delete()
+            credential = security_key(p).credentials[0]
+            WebauthnDevice.objects.using(using).create(
+                user=user, name="default", public_key=b64url_encode(credential.public_key_cose),
+                key_handle=b64url_encode(credential.credential_id), sign_count=credential.sign_count, confirmed=True)
