@@ -16,9 +16,18 @@ verify_backup_code(user, code: str) -> bool
 remaining_backup_codes(user) -> int
     How many unused codes the user has left.
 
-Store codes with the lab's model lab_project.mfa.models.BackupCode (notebook 04
-shows its fields); you write no migration. The lab wires these functions into its
-login wizard's backup step and into the backup-codes page.
+Storage (the lab's models in lab_project.mfa.models; notebook 04 shows them; you write
+no migration):
+- BackupCode(user, digest, created_at, used_at): one row per code of the current set.
+  `digest` holds make_password's output. Mark a used code with used_at (or delete it).
+- BackupCodeThrottle(user, failure_count, failed_at): one row per user, for throttling.
+Measure time with the lab's clock, lab_project.mfa.clock.now(), never time.time():
+the tests freeze it. After n wrong codes in a row, django-otp makes the next try wait
+2**(n-1) seconds; do the same (a right code while throttled is refused too; the wait
+must end: no permanent lockout).
+
+The lab wires these functions into its login wizard's backup step and into the
+backup-codes page (/account/two_factor/backup/tokens/), which shows new codes once.
 """
 
 

@@ -12,9 +12,15 @@ class MFAPolicyMiddleware:
     - a privileged user with a device but an unverified session: sent to the
       two-factor login to verify, keeping ?next=;
     - a privileged user without a device, inside the grace period: let through, with
-      a visible warning (django.contrib.messages) saying when the period ends;
-    - the same after the grace period: sent to the setup wizard (two_factor:setup);
-    - the login, setup, logout and static paths are never redirected (no loops).
+      a visible warning (django.contrib.messages) naming the date the period ends
+      (e.g. "2030-01-15" or "15 January");
+    - the same after the grace period: sent to the setup wizard (two_factor:setup),
+      keeping ?next=;
+    - never redirected, whoever asks (no loops, and a way out): the two-factor login
+      (two_factor:login), the setup wizard and its pages (two_factor:setup, :qr,
+      :setup_complete), logout, the admin's login page and static files (STATIC_URL).
+    The grace period only helps users without a device: one who has a device must
+    verify it at once.
 
 Helpers the lab gives you in lab_project.mfa.policy: is_privileged(user),
 privileged_since(user), grace_period_ends(user), in_grace_period(user); and the lab's

@@ -38,7 +38,8 @@ def stub_functions(path):
         return None
     stubs, written = [], []
     for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("_"):
+        private = node.name.startswith("_") and not node.name.endswith("__") if hasattr(node, "name") else True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not private:
             body = [n for n in node.body if not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
             only_raise = (len(body) == 1 and isinstance(body[0], ast.Raise) and body[0].exc is not None
                           and "NotImplementedError" in ast.unparse(body[0].exc))

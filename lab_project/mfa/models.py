@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django_otp.models import Device
 
 
 class OutboxMessage(models.Model):
@@ -37,3 +38,41 @@ class LabClock(models.Model):
     """A clock tests and notebooks can freeze; `lab_project.mfa.clock.now()` reads it."""
 
     frozen_at = models.DateTimeField(null=True, blank=True)
+
+
+class BackupCode(models.Model):
+    """One backup code of exercise 3: only a salted, slow hash of it (`digest`) is kept."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="backup_codes")
+    digest = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"backup code of {self.user} ({'used' if self.used_at else 'unused'})"
+
+
+class BackupCodeThrottle(models.Model):
+    """Exercise 3's throttle: consecutive wrong backup codes and when the last one came."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="backup_code_throttle")
+    failure_count = models.PositiveIntegerField(default=0)
+    failed_at = models.DateTimeField(null=True, blank=True)
+
+
+class BackupCodeDevice(Device):
+    """The login wizard's backup step as a django-otp device.
+
+    verify_token() hands the code to exercise 3's verify_backup_code(); while that is
+    not written, it checks django-otp's plaintext backup tokens (StaticDevice) instead,
+    as a naive setup does. The device itself stores nothing secret.
+    """
+
+    def verify_token(self, token):
+        from .backup import verify_code
+
+        return verify_code(self.user, token)

@@ -1,0 +1,73 @@
+"""The lab's own two-factor pages: the login wizard and the backup-codes page.
+
+Both hand backup codes to exercise 3 (lab_project.mfa.backup) and fall back to
+django-otp's plaintext backup tokens while it is not written.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django_otp.decorators import otp_required
+from two_factor.views import LoginView
+
+from . import backup
+from .exercise_code import implementation
+from .models import BackupCodeDevice
+
+
+def learner_remaining(user):
+    """Exercise 3's count of unused codes, or None while the lab runs the naive tokens."""
+    function = implementation("ex03", "remaining_backup_codes")
+    if function is None:
+        return None
+    try:
+        return function(user)
+    except NotImplementedError:
+        return None
+
+
+class LabLoginView(LoginView):
+    """two-factor's login wizard, whose backup step checks codes through exercise 3."""
+
+    @classmethod
+    def get_prefix(cls, request, *args, **kwargs):
+        return "login_view"  # the form field prefix two-factor's templates and clients use
+
+    def get_device(self, step=None):
+        if step == self.BACKUP_STEP:
+            device, _ = BackupCodeDevice.objects.get_or_create(
+                user=self.get_user(), defaults={"name": "backup codes", "confirmed": True})
+            self.device_cache = device
+            return device
+        return super().get_device(step)
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form, **kwargs)
+        if self.steps.current == self.TOKEN_STEP:
+            context["backup_tokens"] = backup.remaining_codes(self.get_user())
+        return context
+
+
+@method_decorator([never_cache, login_required, otp_required], name="dispatch")
+class BackupCodesView(View):
+    """Make a new set of backup codes; exercise 3 shows them once, the naive lab always."""
+
+    template_name = "mfa/backup_codes.html"
+
+    def get(self, request):
+        remaining = learner_remaining(request.user)
+        if remaining is None:  # naive: django-otp's plaintext tokens, shown on every visit
+            tokens = backup.naive_tokens(request.user)
+            return self.page(request, codes=tokens, remaining=len(tokens), naive=True)
+        return self.page(request, codes=[], remaining=remaining, naive=False)
+
+    def post(self, request):
+        codes = backup.generate_codes(request.user)
+        if learner_remaining(request.user) is None:
+            return redirect("two_factor:backup_tokens")  # naive: the page shows them again
+        return self.page(request, codes=codes, remaining=len(codes), naive=False, fresh=True)
+
+    def page(self, request, **context):
+        return render(request, self.template_name, context)
