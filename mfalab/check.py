@@ -38,12 +38,14 @@ def stub_functions(path):
         return None
     stubs, written = [], []
     for node in ast.walk(tree):
-        private = node.name.startswith("_") and not node.name.endswith("__") if hasattr(node, "name") else True
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not private:
-            body = [n for n in node.body if not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
-            only_raise = (len(body) == 1 and isinstance(body[0], ast.Raise) and body[0].exc is not None
-                          and "NotImplementedError" in ast.unparse(body[0].exc))
-            (stubs if only_raise else written).append(node.name)
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        if node.name.startswith("_") and not node.name.endswith("__"):  # helpers; __init__ counts
+            continue
+        body = [n for n in node.body if not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
+        only_raise = (len(body) == 1 and isinstance(body[0], ast.Raise) and body[0].exc is not None
+                      and "NotImplementedError" in ast.unparse(body[0].exc))
+        (stubs if only_raise else written).append(node.name)
     return stubs, written
 
 

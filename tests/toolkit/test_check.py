@@ -48,3 +48,14 @@ def test_command_line_check_exits_zero_only_when_everything_passes():
     assert ok.returncode == 0 and "All public tests pass" in ok.stdout
     stub = subprocess.run([sys.executable, "-m", "mfalab", "check", "ex01"], capture_output=True, text=True)
     assert stub.returncode == 1 and "Not started yet" in stub.stdout
+
+
+def test_status_sees_every_stub_method_and_ignores_private_helpers(tmp_path):
+    (tmp_path / "ex04_mfa_policy.py").write_text(
+        "class MFAPolicyMiddleware:\n"
+        "    def __init__(self, get_response):\n        raise NotImplementedError\n"
+        "    def __call__(self, request):\n        raise NotImplementedError\n"
+        "def _helper():\n    try:\n        pass\n    except ValueError:\n        pass\n")
+    assert module_status("ex04", str(tmp_path)) == "not started"
+    assert module_status("ex04", "exercises") == "not started"
+    assert module_status("ex04", "solutions") == "written"
