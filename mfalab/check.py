@@ -30,6 +30,11 @@ def public_tests(exercise):
     return sorted(TESTS.glob(f"test_{exercise}_*.py"))
 
 
+def graded_tests(exercise):
+    """Public and hidden test files of `exercise` (what the grader runs)."""
+    return public_tests(exercise) + sorted((TESTS / "hidden").glob(f"test_{exercise}_*.py"))
+
+
 def stub_functions(path):
     """Names of the functions in `path` whose body is only `raise NotImplementedError`."""
     try:

@@ -370,7 +370,7 @@ def plot_acceptance(at: float, *, window: int = 1, step: int = 30, last_step: in
     ax.set_yticks([])
     ax.set_xlabel("seconds from the server's now")
     title = f"Accepted steps (green) at tolerance ±{window}"
-    ax.set_title(title + (f", replays refused (red) after last_step" if last_step is not None else ""))
+    ax.set_title(title + (", replays refused (red) after last_step" if last_step is not None else ""))
     fig.tight_layout()
     return fig
 

@@ -4,6 +4,8 @@ The test process runs the lab's naive built-ins (lab_project/settings_test.py); 
 under test that a learner writes is reached only through mfalab.sandbox.
 """
 
+import textwrap
+
 import pytest
 
 import mfalab
@@ -40,3 +42,21 @@ def naive_lab(django_db_blocker):
     """The naive lab served from a sandbox process (same handle as solutions_lab)."""
     with django_db_blocker.unblock(), SandboxLab("naive") as served:
         yield served
+
+
+@pytest.fixture
+def grade_submission(tmp_path):
+    """Grade a one-module submission (source text) on an exercise's public and hidden
+    tests, in a pytest subprocess as the check does; a CheckReport (.score, .max_score,
+    .rows)."""
+    from lab_project.mfa.exercise_code import MODULES
+    from mfalab.check import CheckReport, graded_tests, module_status, run_tests
+
+    def grade(exercise, source):
+        folder = tmp_path / f"submission-{exercise}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"{MODULES[exercise]}.py").write_text(textwrap.dedent(source))
+        rows = run_tests(graded_tests(exercise), folder)
+        return CheckReport(exercise, module_status(exercise, str(folder)), rows)
+
+    return grade

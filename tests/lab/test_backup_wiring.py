@@ -5,17 +5,11 @@
 - A half-right exercise 3 (unsalted SHA-256, no throttle) scores strictly between 0 and 20.
 """
 
-import json
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
 
 import pytest
 
 from mfalab.enforcement import BACKUP_PAGE, codes_on, generate_backup_codes, routes
 
-REPO = Path(__file__).resolve().parents[2]
 
 
 def test_every_named_route_renders_in_the_naive_lab(lab):
@@ -85,21 +79,7 @@ HALF_RIGHT_EX03 = '''
 '''
 
 
-def grade(exercise, source, tmp_path):
-    """Run an exercise's public and hidden tests against a submission folder: (points, max)."""
-    folder = tmp_path / "submission"
-    folder.mkdir()
-    name = {"ex02": "ex02_otp_required", "ex03": "ex03_backup_codes", "ex04": "ex04_mfa_policy"}[exercise]
-    (folder / f"{name}.py").write_text(textwrap.dedent(source))
-    results = tmp_path / "results.json"
-    tests = [str(p) for p in sorted((REPO / "tests" / "exercises").rglob(f"test_{name}*.py"))]
-    subprocess.run([sys.executable, "-m", "pytest", *tests, "-q", "-p", "no:cacheprovider",
-                    "-o", "addopts=-p mfalab.points", "--code", str(folder), "--results", str(results)],
-                   cwd=REPO, capture_output=True, text=True, timeout=600)
-    graded = json.loads(results.read_text())
-    return sum(r["points"] for r in graded), sum(r["max_points"] for r in graded)
-
-
-def test_a_half_right_exercise_3_earns_some_points_but_not_all(tmp_path):
-    points, most = grade("ex03", HALF_RIGHT_EX03, tmp_path)
+def test_a_half_right_exercise_3_earns_some_points_but_not_all(grade_submission):
+    report = grade_submission("ex03", HALF_RIGHT_EX03)
+    points, most = report.score, report.max_score
     assert most == 20 and 0 < points < 20, f"{points}/{most}"

@@ -2,18 +2,13 @@
 
 import hashlib
 import json
-import subprocess
-import sys
-from pathlib import Path
 
-import cbor2
 import pytest
 
 from mfalab import ceremony
 from mfalab.authenticator import SoftAuthenticator, b64url_encode
 from mfalab.lab import LoginFailed
 
-REPO = Path(__file__).resolve().parents[2]
 OPTIONS = {"rp": {"id": "localhost", "name": "MFA Lab Bank"}, "user": {"id": "dXNlcg", "name": "user"},
            "challenge": b64url_encode(b"registration-challenge"),
            "pubKeyCredParams": [{"type": "public-key", "alg": a} for a in (-7, -8, -257)]}
@@ -216,19 +211,11 @@ def verify_assertion(*, credential_public_key, client_data_json, authenticator_d
 '''
 
 
-def test_half_right_solution_scores_between(tmp_path):
-    (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "ex05_webauthn.py").write_text(HALF_RIGHT)
-    results = tmp_path / "results.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "tests/exercises/test_ex05_webauthn.py",
-         "tests/exercises/hidden/test_ex05_webauthn_hidden.py", "-q", "-p", "no:cacheprovider",
-         "-o", "addopts=-p mfalab.points", "--code", str(tmp_path / "sub"), "--results", str(results)],
-        cwd=REPO, capture_output=True, text=True, timeout=300)
-    outcomes = json.loads(results.read_text())
-    score = sum(r["points"] for r in outcomes)
-    assert sum(r["max_points"] for r in outcomes) == 20, done.stdout[-2000:]
-    assert 0 < score < 20, done.stdout[-2000:]
+def test_half_right_solution_scores_between(grade_submission):
+    report = grade_submission("ex05", HALF_RIGHT)
+    outcomes = report.rows
+    assert report.max_score == 20
+    assert 0 < report.score < 20, report.score
     assert {r["name"]: r["points"] for r in outcomes}["test_parse_attested_credential_data"] == 2
     passed = {r["name"] for r in outcomes if r["points"]}
     assert "test_valid_es256_assertion" in passed and "test_wrong_origin" not in passed

@@ -1,15 +1,9 @@
 """mfalab.enforcement: the route inventory, access tables, code entropy; and that the
 graded tests of exercises 2 and 4 give half-right code some points, never all."""
 
-import json
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
 
 from mfalab import enforcement
 
-REPO = Path(__file__).resolve().parents[2]
 
 
 def test_routes_cover_the_lab_and_the_public_list_names_real_routes(lab):
@@ -55,20 +49,6 @@ def test_settings_lines_quote_the_lab():
                                                                                   path="lab_project/urls.py"))
 
 
-def grade(exercise, source, tmp_path):
-    folder = tmp_path / "submission"
-    folder.mkdir()
-    name = {"ex02": "ex02_otp_required", "ex04": "ex04_mfa_policy"}[exercise]
-    (folder / f"{name}.py").write_text(textwrap.dedent(source))
-    results = tmp_path / "results.json"
-    tests = [str(p) for p in sorted((REPO / "tests" / "exercises").rglob(f"test_{name}*.py"))]
-    subprocess.run([sys.executable, "-m", "pytest", *tests, "-q", "-p", "no:cacheprovider",
-                    "-o", "addopts=-p mfalab.points", "--code", str(folder), "--results", str(results)],
-                   cwd=REPO, capture_output=True, text=True, timeout=600)
-    graded = json.loads(results.read_text())
-    return sum(r["points"] for r in graded), sum(r["max_points"] for r in graded)
-
-
 HALF_RIGHT_EX02 = '''
     """Half right: otp_required as it comes (users without a device loop), the admin left alone."""
     from django_otp.decorators import otp_required
@@ -105,11 +85,13 @@ HALF_RIGHT_EX04 = '''
 '''
 
 
-def test_a_half_right_exercise_2_earns_some_points_but_not_all(tmp_path):
-    points, most = grade("ex02", HALF_RIGHT_EX02, tmp_path)
+def test_a_half_right_exercise_2_earns_some_points_but_not_all(grade_submission):
+    report = grade_submission("ex02", HALF_RIGHT_EX02)
+    points, most = report.score, report.max_score
     assert most == 20 and 0 < points < 20, f"{points}/{most}"
 
 
-def test_a_half_right_exercise_4_earns_some_points_but_not_all(tmp_path):
-    points, most = grade("ex04", HALF_RIGHT_EX04, tmp_path)
+def test_a_half_right_exercise_4_earns_some_points_but_not_all(grade_submission):
+    report = grade_submission("ex04", HALF_RIGHT_EX04)
+    points, most = report.score, report.max_score
     assert most == 20 and 0 < points < 20, f"{points}/{most}"
