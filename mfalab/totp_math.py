@@ -21,6 +21,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .display import Table
+
 DIGESTS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha512": hashlib.sha512}
 
 # RFC 4226 Appendix D.
@@ -162,25 +164,6 @@ REFERENCE = {"hotp": hotp, "totp": totp, "verify_totp": verify_totp, "provisioni
 
 
 # -- tables --------------------------------------------------------------------------------
-
-class Table:
-    """Rows with a header; prints as text, shows as HTML in a notebook."""
-
-    def __init__(self, header, rows):
-        self.header, self.rows = list(header), [list(r) for r in rows]
-
-    def __str__(self):
-        cells = [self.header] + [[str(c) for c in r] for r in self.rows]
-        widths = [max(len(str(row[i])) for row in cells) for i in range(len(self.header))]
-        return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells)
-
-    __repr__ = __str__
-
-    def _repr_html_(self):
-        head = "".join(f"<th>{h}</th>" for h in self.header)
-        body = "".join("<tr>" + "".join(f"<td><code>{c}</code></td>" for c in r) + "</tr>" for r in self.rows)
-        return f"<table><tr>{head}</tr>{body}</table>"
-
 
 def rfc4226_table(hotp_function=hotp) -> Table:
     """Appendix D recomputed by `hotp_function`, beside the RFC's values."""
