@@ -11,8 +11,11 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: lab test setup notebooks check-python
 
+# Jupyter refuses to run as root unless told; containers often run as root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: setup
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/00_start_here.ipynb
 
 test: setup
 	$(BIN)/python -m pytest
