@@ -75,12 +75,18 @@ class HttpClient:
     def __init__(self, base_url, timeout=30):
         import requests
 
-        self.base_url = base_url.rstrip("/")
+        self.base_url = base_url.rstrip("/")  # may carry a path prefix (behind a proxy)
+        parts = urlsplit(self.base_url)
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        self.prefix = parts.path
         self.timeout = timeout
         self._session = requests.Session()
         self._session.headers["User-Agent"] = "mfalab-client"
 
     def _url(self, path):
+        """A lab path ("/dashboard/"), or one the server sent that already has the prefix."""
+        if self.prefix and path.startswith(self.prefix + "/"):
+            return self.origin + path
         return urljoin(self.base_url + "/", path.lstrip("/"))
 
     def get(self, path, *, follow=False, **params):
@@ -94,7 +100,7 @@ class HttpClient:
         if token and "csrfmiddlewaretoken" not in data:
             data["csrfmiddlewaretoken"] = token
         response = self._session.post(self._url(path), data=data, allow_redirects=follow, timeout=self.timeout,
-                                      headers={"Origin": self.base_url, "Referer": self._url(path)})
+                                      headers={"Origin": self.origin, "Referer": self._url(path)})
         return self._page(response)
 
     def cookie(self, name):

@@ -4,15 +4,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django_otp import user_has_device
 
 from lab_project.mfa.policy import grace_period_ends, in_grace_period, is_privileged
 
 # Where a privileged user must always be able to go: signing in, enrolling, leaving.
-OPEN_ROUTES = ["two_factor:login", "two_factor:setup", "two_factor:qr", "two_factor:setup_complete",
-               "logout", "password_login", "admin:login", "admin:logout"]
-OPEN_PREFIXES = ["/account/two_factor/webauthn/"]  # the setup wizard's JavaScript
+OPEN_ROUTES = {"two_factor:login", "two_factor:setup", "two_factor:qr", "two_factor:setup_complete",
+               "logout", "password_login", "admin:login", "admin:logout"}
+OPEN_NAMESPACE = "two_factor:two_factor_webauthn:"  # the setup wizard's WebAuthn JavaScript
 
 
 def warning(ends):
@@ -25,27 +25,22 @@ class MFAPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def open_path(self, path):
-        if path.startswith("/" + settings.STATIC_URL.lstrip("/")):
+    def open_path(self, request):
+        if request.path.startswith(settings.STATIC_URL):  # STATIC_URL carries any script prefix
             return True
-        return path in {reverse(name) for name in OPEN_ROUTES} or any(path.startswith(p) for p in OPEN_PREFIXES)
+        try:
+            name = resolve(request.path_info).view_name  # path_info: without a proxy's prefix
+        except Resolver404:
+            return False
+        return name in OPEN_ROUTES or name.startswith(OPEN_NAMESPACE)
 
     def __call__(self, request):
         user = request.user
-        if not is_privileged(user) or user.is_verified() or self.open_path(request.path):
+        if not is_privileged(user) or user.is_verified() or self.open_path(request):
             return self.get_response(request)
         if user_has_device(user):
             return redirect_to_login(request.get_full_path(), reverse("two_factor:login"))
         if not in_grace_period(user):
             return redirect_to_login(request.get_full_path(), reverse("two_factor:setup"))
-        text = warning(grace_period_ends(user))
-        if hasattr(request, "_messages"):  # MessageMiddleware already ran: show it on this page
-            messages.warning(request, text)
-            return self.get_response(request)
-        # MessageMiddleware comes after this one: queue the warning for the next page.
-        response = self.get_response(request)
-        storage = getattr(request, "_messages", None)
-        if storage is not None and (storage.used or all(text != str(m) for m in storage._loaded_messages)):
-            storage.add(messages.WARNING, text)
-            storage.update(response)
-        return response
+        messages.warning(request, warning(grace_period_ends(user)))  # shown on this very page
+        return self.get_response(request)

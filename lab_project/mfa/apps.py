@@ -8,3 +8,6 @@ class MfaConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (records when a user becomes privileged)
+        from .upstream import strip_script_prefix_in_is_otp_view
+
+        strip_script_prefix_in_is_otp_view()

@@ -73,3 +73,31 @@ def test_prepare_keeps_a_database_from_an_older_run(tmp_path):
     third = subprocess.run(run, cwd=REPO, env=env, capture_output=True, text=True)
     assert "your old database is kept" in third.stdout
     assert len(list(tmp_path.glob("lab-*.sqlite3"))) == 1
+
+
+def test_is_otp_view_sees_through_a_script_prefix(lab):
+    """Behind a proxy `next` carries the prefix; two_factor must still recognise the view."""
+    from django.contrib import admin
+    from django.urls import set_script_prefix
+    from two_factor.admin import AdminSiteOTPRequired
+    from two_factor.views.mixins import OTPRequiredMixin
+
+    plain = admin.site.__class__
+    admin.site.__class__ = AdminSiteOTPRequired
+    try:
+        assert OTPRequiredMixin.is_otp_view("/admin/")
+        set_script_prefix("/user/learner/mfalab/")
+        assert OTPRequiredMixin.is_otp_view("/user/learner/mfalab/admin/")
+        assert not OTPRequiredMixin.is_otp_view("/user/learner/mfalab/rates/")
+    finally:
+        set_script_prefix("/")
+        admin.site.__class__ = plain
+
+
+def test_http_client_keeps_a_prefix_and_sends_the_origin_only():
+    from mfalab.client import HttpClient
+
+    client = HttpClient("http://localhost:8888/user/learner/mfalab")
+    assert client.origin == "http://localhost:8888"
+    assert client._url("/dashboard/") == "http://localhost:8888/user/learner/mfalab/dashboard/"
+    assert client._url("/user/learner/mfalab/account/login/") == "http://localhost:8888/user/learner/mfalab/account/login/"
