@@ -105,7 +105,7 @@ class CheckReport:
     def __str__(self):
         lines = [self.headline(), ""]
         for r in self.rows:
-            mark = "PASS" if r["outcome"] == "passed" else "FAIL"
+            mark = {"passed": "PASS", "not run": "    "}.get(r["outcome"], "FAIL")
             lines.append(f"  {mark}  {r['points']:g}/{r['max_points']:g}  {r['doc'] or r['name']}")
             if r["outcome"] != "passed" and self.status != "not started":
                 lines.append(f"              hint: {r['hint'] or r['message'][:160]}")
@@ -115,9 +115,10 @@ class CheckReport:
         cells = []
         for r in self.rows:
             ok = r["outcome"] == "passed"
+            symbol = {"passed": "✔", "not run": "·"}.get(r["outcome"], "✘")
             hint = "" if ok or self.status == "not started" else html.escape(r["hint"] or r["message"][:200])
             cells.append(
-                f"<tr><td style='color:{'#1a7f37' if ok else '#cf222e'}'>{'✔' if ok else '✘'}</td>"
+                f"<tr><td style='color:{'#1a7f37' if ok else '#cf222e'}'>{symbol}</td>"
                 f"<td>{html.escape(r['doc'] or r['name'])}</td><td>{r['points']:g}/{r['max_points']:g}</td>"
                 f"<td>{hint}</td></tr>")
         table = ("<table><tr><th></th><th>test</th><th>points</th><th>hint</th></tr>" + "".join(cells) + "</table>"
@@ -125,13 +126,14 @@ class CheckReport:
         return f"<p><strong>{html.escape(self.headline())}</strong></p>{table}"
 
 
-def run_tests(files, code, *, timeout=600):
-    """Run graded test files against `code` in a pytest process; their result rows."""
+def run_tests(files, code, *, timeout=600, collect_only=False):
+    """Run graded test files against `code` in a pytest process; their result rows.
+    collect_only: list the tests without running them (outcome "not run")."""
     with tempfile.TemporaryDirectory(prefix="mfalab-check-") as tmp:
         results = Path(tmp) / "results.json"
         command = [sys.executable, "-m", "pytest", *map(str, files), "--code", str(code), "--results", str(results),
                    "-q", "-p", "no:cacheprovider", "-o", "addopts=-p mfalab.points", "--no-header", "-rN",
-                   "--tb=line", "--rootdir", str(REPO)]
+                   "--tb=line", "--rootdir", str(REPO)] + (["--collect-only"] if collect_only else [])
         try:
             done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -152,7 +154,8 @@ def check(exercise, code="exercises"):
         report.problem = f"no public tests for {exercise} in this copy of the course."
         return report
     try:
-        report.rows = run_tests(files, code)
+        # An untouched stub scores nothing by design; list its tests without running them.
+        report.rows = run_tests(files, code, collect_only=report.status == "not started")
     except CheckError as error:
         report.problem = str(error)
     return report

@@ -66,6 +66,17 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+def pytest_collection_finish(session):
+    """With --collect-only, list the graded tests as not run (the check of an untouched stub)."""
+    if session.config.option.collectonly:
+        for item in session.items:
+            info = graded(item)
+            if info is not None:
+                info.update(outcome="not run", points=0, message="", duration=0.0,
+                            doc=info["doc"][0] if info["doc"] else "")
+                session.config.stash[RESULTS].append(info)
+
+
 def pytest_terminal_summary(terminalreporter, config):
     results = config.stash[RESULTS]
     if not results:

@@ -12,6 +12,8 @@ def test_untouched_stub_is_not_started_and_scores_zero():
     report = check("ex01")
     assert report.status == "not started" and not report.problem
     assert report.rows and report.score == 0
+    assert {r["outcome"] for r in report.rows} == {"not run"}  # listed, not run: a stub scores nothing
+    assert report.max_score == sum(r["max_points"] for r in report.rows) > 0
     assert "Not started yet" in report.headline()
     assert "Traceback" not in str(report)
 
