@@ -17,10 +17,12 @@ def next_usable_step(last_t: int, *, at: float | None = None, step: int = 30, to
     """The earliest step a server with replay protection still accepts now.
 
     django-otp refuses any step <= last_t (the last one used) and accepts the current
-    step +- tolerance; right after a login, the next step's code is the one to use.
+    step +- tolerance. The current step is the safest choice: it stays inside the window
+    even if a step boundary passes before the server checks it. Right after a login with
+    it, the next step's code is the one to use.
     """
     now_step = int((time.time() if at is None else at) // step)
-    usable = max(now_step - tolerance, last_t + 1)
+    usable = max(now_step, last_t + 1)
     if usable > now_step + tolerance:
         raise RuntimeError(f"Every code inside the window was already used; wait {step} s for the next step.")
     return usable

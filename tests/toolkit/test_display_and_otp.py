@@ -13,3 +13,15 @@ def test_personas_table_lists_every_persona(lab):
     text = repr(personas_table(lab))
     for name, persona in lab.personas.items():
         assert name in text and persona.password in text
+
+
+def test_next_usable_step_prefers_the_current_step_and_skips_used_ones():
+    import pytest
+
+    from mfalab.otp import next_usable_step
+
+    at = 30 * 1000 + 29.9  # the last tenth of a second of step 1000
+    assert next_usable_step(-1, at=at) == 1000  # not 999: that one is about to leave the window
+    assert next_usable_step(1000, at=at) == 1001  # already used: the next step's code
+    with pytest.raises(RuntimeError, match="already used"):
+        next_usable_step(1001, at=at)

@@ -1,0 +1,36 @@
+"""Run the same attacks on several labs side by side; keep every result for the matrix.
+
+    campaign = Campaign({"naive (your code)": lab, "hardened (solutions)": hardened})
+    campaign.run(attacks.bypass.password_only)      # one result per lab, printed one per line
+    campaign.matrix()                                # computed from everything run so far
+"""
+
+from .matrix import attack_matrix
+
+
+class Results(list):
+    """AttackResults that print as one deterministic summary line each."""
+
+    def __repr__(self):
+        return "\n".join(result.summary() for result in self)
+
+
+class Campaign:
+    def __init__(self, labs):
+        self.labs = dict(labs)  # column title -> lab
+        self.results = {title: [] for title in self.labs}
+
+    def run(self, attack, *args, only=None, **kwargs):
+        """attack(lab, *args, **kwargs) on every lab (or the titles in `only`)."""
+        done = Results()
+        for title, lab in self.labs.items():
+            if only is None or title in only:
+                done.append(self.record(title, attack(lab, *args, **kwargs)))
+        return done
+
+    def record(self, title, result):
+        self.results[title].append(result)
+        return result
+
+    def matrix(self):
+        return attack_matrix(self.results)
