@@ -131,8 +131,10 @@ def run_tests(files, code, *, timeout=600, collect_only=False):
     collect_only: list the tests without running them (outcome "not run")."""
     with tempfile.TemporaryDirectory(prefix="mfalab-check-") as tmp:
         results = Path(tmp) / "results.json"
+        # nbval is left out: importing it (nbformat, jsonschema's format checkers) costs ~4 s.
         command = [sys.executable, "-m", "pytest", *map(str, files), "--code", str(code), "--results", str(results),
-                   "-q", "-p", "no:cacheprovider", "-o", "addopts=-p mfalab.points", "--no-header", "-rN",
+                   "-q", "-p", "no:cacheprovider", "-p", "no:nbval", "-o", "addopts=-p mfalab.points",
+                   "--no-header", "-rN",
                    "--tb=line", "--rootdir", str(REPO)] + (["--collect-only"] if collect_only else [])
         try:
             done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=timeout)
