@@ -6,7 +6,17 @@
     mfalab.check("ex01")         # the public tests of exercise 1, in a separate process
 """
 
-from .check import check
-from .lab import boot
-
 __all__ = ["boot", "check"]
+
+
+def __getattr__(name):
+    # Imported on first use: a sandbox worker imports mfalab.sandbox without Django.
+    if name == "boot":
+        from .lab import boot
+
+        return boot
+    if name == "check":
+        from .check import check
+
+        return check
+    raise AttributeError(f"module 'mfalab' has no attribute {name!r}")

@@ -8,7 +8,15 @@ Either way the learner's code runs with time and memory limits, in a throwaway
 working directory, and the test process only ever sees data.
 """
 
-from .labserver import SandboxLab
 from .proxy import Sandbox, SandboxCrashed, SandboxError, SandboxTimeout, StudentError
 
 __all__ = ["Sandbox", "SandboxLab", "SandboxError", "SandboxCrashed", "SandboxTimeout", "StudentError"]
+
+
+def __getattr__(name):
+    # SandboxLab needs Django; a sandbox worker (mfalab.sandbox.worker) must not pay for it.
+    if name == "SandboxLab":
+        from .labserver import SandboxLab
+
+        return SandboxLab
+    raise AttributeError(f"module 'mfalab.sandbox' has no attribute {name!r}")
