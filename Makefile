@@ -37,3 +37,26 @@ $(STAMP): pyproject.toml | $(BIN)/python
 # Re-execute the notebooks and store their outputs (authors, after editing one).
 notebooks: setup
 	$(BIN)/mfalab notebooks
+
+# --- Instructor (left out of the student release) ---------------------------------
+#   make grade SUBMISSIONS=folder [GRADES=grades WORKERS=2]   grade a folder of submissions
+#   make release      the student edition: dist/release/mfa-lab/ and mfa-lab.zip
+#   make autograder   the Gradescope autograder: dist/autograder.zip
+#   make grade-bench  time the grader on synthetic submissions
+SUBMISSIONS ?= submissions
+GRADES      ?= grades
+WORKERS     ?= 2
+
+.PHONY: grade release autograder grade-bench
+
+grade: setup
+	$(BIN)/mfalab grade $(SUBMISSIONS) --out $(GRADES) --workers $(WORKERS)
+
+release: setup
+	$(BIN)/mfalab release --out dist/release
+
+autograder: setup
+	$(BIN)/mfalab autograder --out dist/autograder.zip
+
+grade-bench: setup
+	$(BIN)/mfalab grade-bench

@@ -1,0 +1,100 @@
+"""The Gradescope autograder: a zip with setup.sh, run_autograder and the kit.
+
+Gradescope unpacks the zip into /autograder/source and runs setup.sh from there; it
+copies run_autograder to /autograder/run_autograder and runs it for each submission.
+
+    mfalab autograder --out dist/autograder.zip
+
+On Gradescope, setup.sh installs the kit from /autograder/source into a virtualenv and
+builds the lab database; run_autograder grades /autograder/submission with this grader
+(hidden tests included) and writes /autograder/results/results.json.
+`python -m mfalab.grader.autograder run [--root /autograder]` is what run_autograder calls.
+"""
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+from . import EXERCISES
+from .release import EXCLUDED_DIRS
+from .run import REPO
+
+SETUP_SH = """#!/usr/bin/env bash
+# Gradescope runs this once, as root, while building the autograder image.
+set -euo pipefail
+apt-get update -q && apt-get install -y -q python3 python3-venv python3-pip
+cd /autograder/source
+python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e .
+.venv/bin/mfalab prepare
+"""
+
+RUN_AUTOGRADER = """#!/usr/bin/env bash
+# Gradescope runs this for each submission: grade it, write results/results.json.
+set -euo pipefail
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+PYTHON="${MFALAB_PYTHON:-$ROOT/source/.venv/bin/python}"
+cd "$ROOT/source"
+exec "$PYTHON" -m mfalab.grader.autograder run --root "$ROOT"
+"""
+
+SKIPPED_DIRS = (EXCLUDED_DIRS - {"solutions"}) | {"grades"}
+
+
+def _source_files():
+    for path in sorted(REPO.rglob("*")):
+        relative = path.relative_to(REPO)
+        if any(p in SKIPPED_DIRS or p.endswith(".egg-info") for p in relative.parts):
+            continue
+        if path.is_file() and not path.is_symlink():
+            yield path, relative
+
+
+def build_autograder(out):
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)):
+            info = zipfile.ZipInfo(name)
+            info.external_attr = 0o100755 << 16
+            archive.writestr(info, text)
+        for path, relative in _source_files():
+            archive.write(path, relative.as_posix())
+    return out
+
+
+def run(root, exercises=EXERCISES):
+    """Grade <root>/submission; write <root>/results/results.json (Gradescope format)."""
+    from .batch import grade_folder
+    from .run import Settings
+
+    root = Path(root)
+    results_dir = root / "results"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        submission = Path(tmp) / "submissions" / "submission"
+        shutil.copytree(root / "submission", submission, symlinks=True)
+        out = Path(tmp) / "out"
+        results = grade_folder(submission.parent, out, settings=Settings(exercises=tuple(exercises)), progress=False)
+        shutil.copyfile(out / results[0].student / "results.json", results_dir / "results.json")
+    return results_dir / "results.json"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m mfalab.grader.autograder")
+    commands = parser.add_subparsers(dest="command", required=True)
+    running = commands.add_parser("run", help="grade /autograder/submission")
+    running.add_argument("--root", default="/autograder")
+    args = parser.parse_args(argv)
+    exercises = [e for e in os.environ.get("MFALAB_GRADE_EXERCISES", ",".join(EXERCISES)).split(",") if e]
+    print(f"results: {run(args.root, exercises)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""Command-line entry points: `mfalab grade` (also `mfalab-grade`), `mfalab release`,
+`mfalab autograder`, `mfalab grade-bench`."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import EXERCISES
+
+
+def add_grade_arguments(parser):
+    parser.add_argument("submissions", help="a folder of submissions (folders or .zip files named by student id)")
+    parser.add_argument("--out", default="grades", help="output folder (default: grades)")
+    parser.add_argument("--workers", type=int, default=1, help="submissions graded in parallel (default 1)")
+    parser.add_argument("--exercises", default=",".join(EXERCISES), help="comma-separated (default: all five)")
+    parser.add_argument("--time-limit", type=float, default=300.0, help="wall seconds per exercise (default 300)")
+    parser.add_argument("--public-only", action="store_true", help="skip the hidden tests")
+    parser.add_argument("--no-progress", action="store_true")
+
+
+def grade(args):
+    from .batch import grade_folder
+    from .run import Settings
+
+    exercises = tuple(e.strip() for e in args.exercises.split(",") if e.strip())
+    unknown = [e for e in exercises if e not in EXERCISES]
+    if unknown:
+        print(f"unknown exercise(s): {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    if not Path(args.submissions).exists():
+        print(f"no such folder: {args.submissions}", file=sys.stderr)
+        return 2
+    settings = Settings(exercises=exercises, time_limit=args.time_limit, hidden=not args.public_only)
+    results = grade_folder(args.submissions, args.out, workers=args.workers, settings=settings,
+                           progress=not args.no_progress)
+    print(f"graded {len(results)} submission(s): {Path(args.out) / 'gradebook.csv'}, "
+          f"{Path(args.out) / 'summary.md'}, <student>/results.json")
+    return 0
+
+
+def release(args):
+    from .release import build_release
+
+    folder, archive = build_release(args.out)
+    print(f"student release: {folder} and {archive}")
+    return 0
+
+
+def autograder(args):
+    from .autograder import build_autograder
+
+    print(f"Gradescope autograder: {build_autograder(args.out)}")
+    return 0
+
+
+def bench(args):
+    from .bench import main as run_bench
+
+    return run_bench(args)
+
+
+def add_subcommands(commands):
+    """Wire the instructor commands into `mfalab`'s sub-command parser."""
+    grading = commands.add_parser("grade", help="grade a folder of submissions (gradebook, results.json, summary)")
+    add_grade_arguments(grading)
+    grading.set_defaults(run=grade)
+    releasing = commands.add_parser("release", help="build the student edition (folder and zip)")
+    releasing.add_argument("--out", default="dist/release")
+    releasing.set_defaults(run=release)
+    zipping = commands.add_parser("autograder", help="build the Gradescope autograder zip")
+    zipping.add_argument("--out", default="dist/autograder.zip")
+    zipping.set_defaults(run=autograder)
+    benching = commands.add_parser("grade-bench", help="time the grader on synthetic submissions")
+    from .bench import add_arguments
+
+    add_arguments(benching)
+    benching.set_defaults(run=bench)
+
+
+def main(argv=None):
+    """`mfalab-grade SUBMISSIONS --out DIR`: the grading command on its own."""
+    parser = argparse.ArgumentParser(prog="mfalab-grade", description="Grade a folder of MFA Lab submissions.")
+    add_grade_arguments(parser)
+    return grade(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""Find submissions and stage their exercise modules, safely.
+
+A submission is a folder or a .zip whose name is the student id. It holds some of
+ex01_totp.py ... ex05_webauthn.py, flat or under exercises/ (a zip may wrap them in one
+top folder). Only those modules are staged, into a clean flat folder: nothing else in a
+submission is ever copied, a zip member cannot escape (zip-slip), links are ignored and
+sizes are capped.
+"""
+
+import re
+import shutil
+import stat
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from lab_project.mfa.exercise_code import MODULES
+
+MAX_MODULE_BYTES = 1_000_000  # one module
+MAX_ZIP_BYTES = 50_000_000  # the zip file itself
+MAX_ZIP_MEMBERS = 2_000
+FILENAMES = {f"{module}.py": exercise for exercise, module in MODULES.items()}
+
+
+@dataclass
+class Submission:
+    student: str
+    source: Path
+    staged: Path | None = None
+    modules: dict = field(default_factory=dict)  # exercise -> staged file
+    notes: list = field(default_factory=list)  # problems met while collecting
+
+
+def student_id(path):
+    name = path.name[:-4] if path.suffix.lower() == ".zip" else path.name
+    return re.sub(r"[^A-Za-z0-9._@+-]", "_", name).strip(".") or "unnamed"
+
+
+def find(folder):
+    """The submissions in `folder`: its sub-folders and .zip files, sorted by name."""
+    folder = Path(folder)
+    found = [p for p in sorted(folder.iterdir()) if not p.name.startswith(".")
+             and not p.is_symlink() and (p.is_dir() or (p.is_file() and p.suffix.lower() == ".zip"))]
+    return found
+
+
+def _allowed(parts):
+    """Module paths accepted inside a submission: NAME, exercises/NAME, TOP/NAME, TOP/exercises/NAME."""
+    if not parts or parts[-1] not in FILENAMES:
+        return False
+    inner = list(parts[:-1])
+    if inner and inner[-1] == "exercises":
+        inner.pop()
+    return len(inner) <= 1
+
+
+def _keep(submission, exercise, data, where):
+    if exercise in submission.modules:
+        submission.notes.append(f"{exercise}: more than one {MODULES[exercise]}.py; kept the first ({where} ignored)")
+        return
+    if len(data) > MAX_MODULE_BYTES:
+        submission.notes.append(f"{exercise}: {where} is larger than {MAX_MODULE_BYTES} bytes; ignored")
+        return
+    target = submission.staged / f"{MODULES[exercise]}.py"
+    target.write_bytes(data)
+    submission.modules[exercise] = target
+
+
+def _from_folder(submission):
+    root = submission.source
+    candidates = sorted(p for p in root.rglob("*.py") if p.name in FILENAMES)
+    for path in sorted(candidates, key=lambda p: len(p.parts)):
+        parts = path.relative_to(root).parts
+        if not _allowed(parts):
+            continue
+        if path.is_symlink() or any(q.is_symlink() for q in path.relative_to(root).parents if str(q) != "."):
+            submission.notes.append(f"{'/'.join(parts)} is a link; ignored")
+            continue
+        if not stat.S_ISREG(path.lstat().st_mode):
+            continue
+        _keep(submission, FILENAMES[path.name], path.read_bytes()[: MAX_MODULE_BYTES + 1], "/".join(parts))
+
+
+def _from_zip(submission):
+    path = submission.source
+    if path.stat().st_size > MAX_ZIP_BYTES:
+        submission.notes.append(f"the zip is larger than {MAX_ZIP_BYTES} bytes; not opened")
+        return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_ZIP_MEMBERS:
+                submission.notes.append(f"the zip holds more than {MAX_ZIP_MEMBERS} entries; not opened")
+                return
+            chosen = []
+            for info in members:
+                name = PurePosixPath(info.filename.replace("\\", "/"))
+                if info.is_dir() or name.is_absolute() or ".." in name.parts:
+                    continue
+                if stat.S_ISLNK(info.external_attr >> 16):
+                    continue
+                if _allowed(name.parts):
+                    chosen.append((len(name.parts), str(name), info))
+            for _, where, info in sorted(chosen, key=lambda c: (c[0], c[1])):
+                if info.file_size > MAX_MODULE_BYTES:
+                    submission.notes.append(f"{where} is larger than {MAX_MODULE_BYTES} bytes; ignored")
+                    continue
+                with archive.open(info) as member:
+                    data = member.read(MAX_MODULE_BYTES + 1)  # never trust the declared size
+                _keep(submission, FILENAMES[PurePosixPath(where).name], data, where)
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as error:
+        submission.notes.append(f"the zip could not be read ({type(error).__name__}: {error})")
+
+
+def stage(source, staging):
+    """Stage one submission (folder or zip) into `staging/<student>/`; returns a Submission."""
+    source = Path(source)
+    submission = Submission(student_id(source), source)
+    submission.staged = Path(staging) / submission.student
+    if submission.staged.exists():
+        submission.notes.append(f"another submission is also called {submission.student}; this one is "
+                                f"graded as {submission.student}-2")
+        submission.student += "-2"
+        submission.staged = Path(staging) / submission.student
+    submission.staged.mkdir(parents=True)
+    (_from_zip if source.is_file() else _from_folder)(submission)
+    return submission
+
+
+def collect(folder, staging):
+    """Stage every submission in `folder`; a folder or zip that is itself a submission works too."""
+    folder = Path(folder)
+    staging = Path(staging)
+    staging.mkdir(parents=True, exist_ok=True)
+    if folder.is_file() or any((folder / name).is_file() or (folder / "exercises" / name).is_file()
+                               for name in FILENAMES):
+        return [stage(folder, staging)]
+    return [stage(path, staging) for path in find(folder)]
+
+
+def remove(path):
+    shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,104 @@
+"""The student edition: the kit without solutions, hidden tests or instructor material.
+
+    mfalab release --out dist/release   ->  dist/release/mfa-lab/ and dist/release/mfa-lab.zip
+
+Left out: solutions/, tests/exercises/hidden/, the grader (mfalab/grader/, tests/grader/,
+docs/instructor.md), every kit test that proves the reference solutions (those need
+solutions/), and local state (.git, .venv, var/, caches).
+
+The release's pytest configuration runs tests/toolkit, tests/lab and the notebooks
+(`make test`), all of which pass against the untouched stubs. The graded tests stay in
+tests/exercises for `mfalab check exNN`; run by hand (`pytest tests/exercises`) they
+default to `--code exercises`, the learner's own modules, and fail until solved.
+"""
+
+import re
+import shutil
+from pathlib import Path
+
+from .run import REPO
+
+NAME = "mfa-lab"
+EXCLUDED_DIRS = {".git", ".venv", "var", "dist", "grades", "solutions", "__pycache__", ".pytest_cache",
+                 ".ipynb_checkpoints", ".mypy_cache", ".ruff_cache"}
+INSTRUCTOR_MARKER = "# --- Instructor"
+EXCLUDED_PATHS = {"tests/exercises/hidden", "tests/grader", "mfalab/grader", "docs/instructor.md"}
+
+
+# Kit tests that grade a whole submission count the hidden tests in their totals; they
+# request this fixture and are deselected in the release (tests/exercises/hidden is absent).
+NEEDS_HIDDEN_FIXTURE = "grade_submission"
+
+
+def needs_hidden_tests(folder):
+    """Node ids of the release's kit tests that request NEEDS_HIDDEN_FIXTURE."""
+    pattern = re.compile(rf"^def (test_\w+)\([^)]*\b{NEEDS_HIDDEN_FIXTURE}\b", re.M)
+    nodes = []
+    for path in sorted(Path(folder).glob("tests/*/test_*.py")):
+        if path.parent.name != "exercises":
+            relative = path.relative_to(folder).as_posix()
+            nodes += [f"{relative}::{name}" for name in pattern.findall(path.read_text(errors="replace"))]
+    return nodes
+
+
+def instructor_test(path):
+    """A kit test that needs the reference solutions (or the grader) to run."""
+    text = path.read_text(errors="replace")
+    return bool(re.search(r"solutions|mfalab\.grader", text))
+
+
+def _wanted(relative):
+    if any(part in EXCLUDED_DIRS or part.endswith(".egg-info") for part in relative.parts):
+        return False
+    text = relative.as_posix()
+    if any(text == p or text.startswith(p + "/") for p in EXCLUDED_PATHS):
+        return False
+    return True
+
+
+def release_pyproject(text, deselected=()):
+    """The release's pyproject: no grader script; tests default to the learner's code."""
+    text = re.sub(r'^mfalab-grade = .*\n', "", text, flags=re.M)
+    text = re.sub(r'^testpaths = .*$', 'testpaths = ["tests/toolkit", "tests/lab", "notebooks"]', text, flags=re.M)
+    deselect = "".join(f" --deselect {node}" for node in deselected)
+    text = re.sub(r'^addopts = "-p mfalab.points ', f'addopts = "-p mfalab.points --code exercises{deselect} ', text,
+                  flags=re.M)
+    return text
+
+
+def release_makefile(text):
+    """The release's Makefile: the instructor section (grade, release, autograder) cut."""
+    marker = text.find(INSTRUCTOR_MARKER)
+    return text if marker < 0 else text[:marker].rstrip() + "\n"
+
+
+def copy_tree(target, source=REPO):
+    for path in sorted(source.rglob("*")):
+        relative = path.relative_to(source)
+        if not _wanted(relative) or path.is_symlink():
+            continue
+        destination = target / relative
+        if path.is_dir():
+            destination.mkdir(parents=True, exist_ok=True)
+        elif path.is_file():
+            if relative.parts[0] == "tests" and relative.parts[1:2] != ("exercises",) and \
+                    path.suffix == ".py" and path.name.startswith("test_") and instructor_test(path):
+                continue
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, destination)
+
+
+def build_release(out):
+    out = Path(out)
+    folder = out / NAME
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    copy_tree(folder)
+    pyproject = folder / "pyproject.toml"
+    pyproject.write_text(release_pyproject(pyproject.read_text(), needs_hidden_tests(folder)))
+    makefile = folder / "Makefile"
+    if makefile.exists():
+        makefile.write_text(release_makefile(makefile.read_text()))
+    archive = shutil.make_archive(str(out / NAME), "zip", root_dir=out, base_dir=NAME)
+    return folder, Path(archive)

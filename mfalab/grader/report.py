@@ -1,0 +1,119 @@
+"""What grading produces: gradebook CSV, Gradescope results.json, class summary (md + PNG)."""
+
+import csv
+import json
+from pathlib import Path
+
+GRADESCOPE_STATUS = {"passed": "passed", "failed": "failed", "skipped": "failed"}
+
+
+def gradebook(results, exercises, path):
+    """One row per student: points per exercise, total, max, status notes."""
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student", *exercises, "total", "max", "status"])
+        for result in results:
+            row = [result.student]
+            for exercise in exercises:
+                got = result.exercises.get(exercise)
+                row.append(f"{got.points:g}" if got else "0")
+            writer.writerow([*row, f"{result.points:g}", f"{result.max_points:g}",
+                             "; ".join(result.notes) or "ok"])
+    return path
+
+
+def _test_output(test):
+    if test["outcome"] == "passed":
+        return ""
+    lines = [test["message"].strip()] if test["message"].strip() else []
+    if test["hint"]:
+        lines.append(f"Hint: {test['hint']}")
+    return "\n".join(lines)[:4000]
+
+
+def gradescope(result, exercises):
+    """The Gradescope results.json document for one submission."""
+    tests = []
+    for exercise in exercises:
+        got = result.exercises.get(exercise)
+        for test in got.tests if got else []:
+            tests.append({
+                "name": f"{exercise}: {test['doc']}",
+                "number": test["nodeid"].rsplit("::", 1)[-1],
+                "score": test["points"],
+                "max_score": test["max_points"],
+                "status": GRADESCOPE_STATUS.get(test["outcome"], "failed"),
+                "output": _test_output(test),
+                "visibility": "hidden" if test["hidden"] else "visible",
+            })
+    notes = "\n".join(result.notes)
+    return {
+        "score": result.points,
+        "execution_time": round(result.seconds, 2),
+        "output": notes or "Graded.",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }
+
+
+def write_gradescope(result, exercises, path):
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(gradescope(result, exercises), indent=1))
+    return path
+
+
+def pass_rates(results, exercises):
+    """Per exercise: the share of its tests passed, over every submission."""
+    rates = {}
+    for exercise in exercises:
+        tests = [t for r in results if exercise in r.exercises for t in r.exercises[exercise].tests]
+        rates[exercise] = sum(t["outcome"] == "passed" for t in tests) / len(tests) if tests else 0.0
+    return rates
+
+
+ISOLATION = {"uid+hide": "learner code ran as its own uid with solutions and hidden tests hidden",
+             "uid": "learner code ran as its own uid; solutions and hidden tests were made 0700 meanwhile",
+             "none": "learner code ran as the grader's user (not root): no privilege drop"}
+
+
+def summary(results, exercises, markdown_path, png_path, isolation=None):
+    """The class summary: Markdown table of figures plus a PNG (totals, pass rates)."""
+    totals = sorted(r.points for r in results)
+    most = max((r.max_points for r in results), default=0)
+    rates = pass_rates(results, exercises)
+    mean = sum(totals) / len(totals) if totals else 0.0
+    median = (totals[(len(totals) - 1) // 2] + totals[len(totals) // 2]) / 2 if totals else 0.0
+    lines = ["# Grading summary", "",
+             f"- Submissions: {len(results)}",
+             f"- Points: mean {mean:.1f}, median {median:g}, lowest {totals[0] if totals else 0:g}, "
+             f"highest {totals[-1] if totals else 0:g} (of {most:g})",
+             f"- Submissions with notes: {sum(bool(r.notes) for r in results)}",
+             *([f"- Isolation: {isolation} ({ISOLATION.get(isolation, '')})"] if isolation else []), "",
+             "| Exercise | Mean points | Max | Tests passed | Full marks |", "|---|---|---|---|---|"]
+    for exercise in exercises:
+        rows = [r.exercises[exercise] for r in results if exercise in r.exercises]
+        top = max((x.max_points for x in rows), default=0)
+        mean_points = sum(x.points for x in rows) / len(rows) if rows else 0.0
+        full = sum(x.points == x.max_points and x.max_points > 0 for x in rows)
+        lines.append(f"| {exercise} | {mean_points:.1f} | {top:g} | {rates[exercise]:.0%} | {full}/{len(rows)} |")
+    lines += ["", f"![Totals and pass rates]({Path(png_path).name})", ""]
+    Path(markdown_path).write_text("\n".join(lines))
+    _plot(totals, most, rates, png_path)
+    return markdown_path
+
+
+def _plot(totals, most, rates, png_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(10, 4))
+    left, right = figure.subplots(1, 2)
+    left.hist(totals, bins=min(20, max(1, int(most) or 1)), range=(0, most or 1), color="#4c72b0")
+    left.set(title="Total points", xlabel=f"points (of {most:g})", ylabel="submissions")
+    right.bar(list(rates), [100 * v for v in rates.values()], color="#55a868")
+    right.set(title="Tests passed per exercise", ylabel="% of tests passed", ylim=(0, 100))
+    figure.tight_layout()
+    figure.savefig(png_path, dpi=100)

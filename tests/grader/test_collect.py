@@ -1,0 +1,70 @@
+"""Finding and staging submissions: layouts, zips, zip-slip, links and size limits."""
+
+import zipfile
+
+from mfalab.grader import collect
+
+
+def names(submission):
+    return sorted(p.name for p in submission.staged.iterdir())
+
+
+def test_flat_nested_and_zipped_submissions_are_staged_flat(tmp_path):
+    folder = tmp_path / "in"
+    (folder / "ana").mkdir(parents=True)
+    (folder / "ana" / "ex01_totp.py").write_text("A = 1\n")
+    (folder / "ana" / "notes.txt").write_text("not copied")
+    (folder / "ben" / "exercises").mkdir(parents=True)
+    (folder / "ben" / "exercises" / "ex02_otp_required.py").write_text("B = 2\n")
+    with zipfile.ZipFile(folder / "cy.zip", "w") as archive:
+        archive.writestr("cy/exercises/ex05_webauthn.py", "C = 3\n")
+        archive.writestr("cy/exercises/other.py", "no")
+    staged = {s.student: s for s in collect.collect(folder, tmp_path / "staged")}
+    assert sorted(staged) == ["ana", "ben", "cy"]
+    assert names(staged["ana"]) == ["ex01_totp.py"]
+    assert names(staged["ben"]) == ["ex02_otp_required.py"]
+    assert names(staged["cy"]) == ["ex05_webauthn.py"]
+    assert (staged["cy"].staged / "ex05_webauthn.py").read_text() == "C = 3\n"
+
+
+def test_zip_slip_absolute_paths_and_deep_paths_are_ignored(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "eve.zip", "w") as archive:
+        archive.writestr("../../ex01_totp.py", "escape = True\n")
+        archive.writestr("/abs/ex02_otp_required.py", "escape = True\n")
+        archive.writestr("a/b/c/ex03_backup_codes.py", "deep = True\n")
+        archive.writestr("ex04_mfa_policy.py", "ok = True\n")
+    (submission,) = collect.collect(folder, tmp_path / "staged")
+    assert names(submission) == ["ex04_mfa_policy.py"]
+    assert not (tmp_path / "ex01_totp.py").exists() and not (tmp_path.parent / "ex01_totp.py").exists()
+
+
+def test_oversized_modules_and_links_are_refused_with_a_note(tmp_path, monkeypatch):
+    monkeypatch.setattr(collect, "MAX_MODULE_BYTES", 100)
+    folder = tmp_path / "in"
+    (folder / "max").mkdir(parents=True)
+    (folder / "max" / "ex01_totp.py").write_text("x = 1\n" * 100)
+    secret = tmp_path / "secret.py"
+    secret.write_text("s = 1\n")
+    (folder / "max" / "ex02_otp_required.py").symlink_to(secret)
+    with zipfile.ZipFile(folder / "zed.zip", "w") as archive:
+        archive.writestr("ex01_totp.py", "y = 2\n" * 100)
+    staged = {s.student: s for s in collect.collect(folder, tmp_path / "staged")}
+    assert names(staged["max"]) == [] and names(staged["zed"]) == []
+    assert any("larger than" in n for n in staged["max"].notes)
+    assert any("link" in n for n in staged["max"].notes)
+    assert any("larger than" in n for n in staged["zed"].notes)
+
+
+def test_a_corrupt_zip_is_a_note_not_a_crash(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bad.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    (submission,) = collect.collect(folder, tmp_path / "staged")
+    assert names(submission) == [] and "could not be read" in submission.notes[0]
+
+
+def test_student_ids_are_safe_file_names(tmp_path):
+    assert collect.student_id(tmp_path / "a b;rm -rf.zip") == "a_b_rm_-rf"
+    assert collect.student_id(tmp_path / "..") == "unnamed"

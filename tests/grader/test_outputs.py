@@ -1,0 +1,81 @@
+"""The grading command's outputs: gradebook CSV, Gradescope results.json, class summary."""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import submissions as s
+
+from mfalab.grader.batch import grade_folder
+from mfalab.grader.run import Settings
+
+GRADE = Path(sys.executable).with_name("mfalab-grade")
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("outputs")
+    folder, out = root / "submissions", root / "grades"
+    s.write(folder, "ana", s.correct())
+    s.write(folder, "ben", s.partial(), layout="nested")
+    (folder / "cy").mkdir()
+    done = subprocess.run([str(GRADE), str(folder), "--out", str(out), "--exercises", "ex01", "--time-limit", "60"],
+                          capture_output=True, text=True, timeout=600)
+    return done, out
+
+
+def test_the_command_exits_zero_and_shows_progress(graded):
+    done, out = graded
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "grading [" in done.stderr and "3/3" in done.stderr
+    assert "gradebook.csv" in done.stdout
+
+
+def test_gradebook_has_one_row_per_student_with_points_total_max_status(graded):
+    _, out = graded
+    rows = list(csv.DictReader(open(out / "gradebook.csv")))
+    assert [r["student"] for r in rows] == ["ana", "ben", "cy"]
+    assert list(rows[0]) == ["student", "ex01", "total", "max", "status"]
+    ana, ben, cy = rows
+    assert (ana["ex01"], ana["total"], ana["max"], ana["status"]) == ("20", "20", "20", "ok")
+    assert 0 < float(ben["total"]) < 20 and "tests failed" in ben["status"]
+    assert cy["total"] == "0" and "no ex01_totp.py in the submission" in cy["status"]
+
+
+def test_results_json_follows_gradescope(graded):
+    _, out = graded
+    ben = json.loads((out / "ben" / "results.json").read_text())
+    assert set(ben) >= {"score", "execution_time", "tests"}
+    assert ben["score"] == sum(t["score"] for t in ben["tests"])
+    for test in ben["tests"]:
+        assert set(test) >= {"name", "score", "max_score", "status", "output", "visibility"}
+        assert test["status"] in ("passed", "failed")
+        assert test["visibility"] in ("visible", "hidden")
+    hidden = [t for t in ben["tests"] if t["visibility"] == "hidden"]
+    visible = [t for t in ben["tests"] if t["visibility"] == "visible"]
+    assert hidden and visible
+    failed = [t for t in ben["tests"] if t["status"] == "failed"]
+    assert failed and all(t["score"] == 0 and t["output"] for t in failed)
+    assert sum(t["max_score"] for t in ben["tests"]) == 20
+
+
+def test_summary_markdown_and_png(graded):
+    _, out = graded
+    text = (out / "summary.md").read_text()
+    assert "Submissions: 3" in text and "| ex01 |" in text and "summary.png" in text
+    assert "- Isolation: " in text
+    assert (out / "summary.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the comparison needs the isolated run (root)")
+def test_the_secret_reader_is_a_real_threat_without_isolation(tmp_path):
+    """Without the privilege drop and hidden paths, the reader steals full marks: the
+    isolation is what gives it 0 in test_malicious."""
+    s.write(tmp_path / "in", "thief", s.secret_reader("solutions"))
+    settings = Settings(exercises=("ex01",), time_limit=60, isolate=False)
+    (result,) = grade_folder(tmp_path / "in", tmp_path / "out", settings=settings, progress=False)
+    assert result.points == 20

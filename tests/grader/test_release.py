@@ -1,0 +1,60 @@
+"""The student release: no solutions, hidden tests or instructor material; its own test
+command (toolkit, lab and notebooks, against the stubs) passes inside it."""
+
+import os
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from mfalab.grader.release import build_release, needs_hidden_tests, release_pyproject
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    return build_release(tmp_path_factory.mktemp("release"))
+
+
+def test_the_release_leaves_out_instructor_material(release):
+    folder, archive = release
+    assert (folder / "exercises" / "ex01_totp.py").is_file()
+    assert (folder / "tests" / "exercises" / "test_ex01_totp.py").is_file()
+    assert (folder / "notebooks").is_dir()
+    for absent in ("solutions", "tests/exercises/hidden", "tests/grader", "mfalab/grader", "docs/instructor.md",
+                   ".git", ".venv", "var"):
+        assert not (folder / absent).exists(), absent
+    for path in folder.rglob("*.py"):
+        text = path.read_text(errors="replace")
+        assert "from solutions" not in text and "import solutions" not in text, path
+    with zipfile.ZipFile(archive) as opened:
+        names = opened.namelist()
+    assert "mfa-lab/exercises/ex01_totp.py" in names
+    assert not any("/solutions/" in n or "/hidden/" in n or "/grader/" in n for n in names)
+
+
+def test_the_release_configuration_runs_learner_code_not_solutions():
+    text = release_pyproject('[project.scripts]\nmfalab = "x"\nmfalab-grade = "y"\n'
+                             'testpaths = ["tests", "notebooks"]\naddopts = "-p mfalab.points --nbval"\n',
+                             ["tests/lab/test_x.py::test_y"])
+    assert "mfalab-grade" not in text
+    assert 'testpaths = ["tests/toolkit", "tests/lab", "notebooks"]' in text
+    assert 'addopts = "-p mfalab.points --code exercises --deselect tests/lab/test_x.py::test_y --nbval"' in text
+
+
+def test_kit_tests_that_count_hidden_tests_are_found(release):
+    folder, _ = release
+    nodes = needs_hidden_tests(folder)
+    assert "tests/lab/test_backup_wiring.py::test_a_half_right_exercise_3_earns_some_points_but_not_all" in nodes
+    assert f"--deselect {nodes[0]}" in (folder / "pyproject.toml").read_text()
+
+
+def test_the_release_test_command_passes_inside_it(release, tmp_path):
+    folder, _ = release
+    env = dict(os.environ, PYTHONPATH=str(folder), MFALAB_VAR=str(tmp_path / "var"))
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x"], cwd=folder,
+                          env=env, capture_output=True, text=True, timeout=3600)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert " passed" in done.stdout
