@@ -9,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test setup notebooks check-python
+.PHONY: lab test setup notebooks bench check-python
 
 # Jupyter refuses to run as root unless told; containers often run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -37,6 +37,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 # Re-execute the notebooks and store their outputs (authors, after editing one).
 notebooks: setup
 	$(BIN)/mfalab notebooks
+
+# Measure what users feel (notebook time, kernel memory, grading, set-up) against budgets.
+bench: setup
+	$(BIN)/mfalab bench
 
 # --- Instructor (left out of the student release) ---------------------------------
 #   make grade SUBMISSIONS=folder [GRADES=grades WORKERS=2]   grade a folder of submissions

@@ -44,6 +44,13 @@ def notebooks(args):
     return 0
 
 
+def bench(args):
+    """Measure notebooks, kernel memory, grading, set-up; print the table and budgets."""
+    from .bench import main as run_bench
+
+    return run_bench(args)
+
+
 def personas(args):
     from lab_project.mfa.personas import PERSONAS
 
@@ -64,6 +71,11 @@ def main(argv=None):
     running = commands.add_parser("notebooks", help=notebooks.__doc__)
     running.add_argument("paths", nargs="*")
     running.set_defaults(run=notebooks)
+    benching = commands.add_parser("bench", help=bench.__doc__)
+    from .bench import add_arguments as bench_arguments
+
+    bench_arguments(benching)
+    benching.set_defaults(run=bench)
     commands.add_parser("personas", help="list the lab's personas and demo passwords").set_defaults(run=personas)
     try:  # the instructor's commands (absent from the student release)
         from .grader.cli import add_subcommands

@@ -7,6 +7,7 @@ throughput ratio between worker counts, and, for scale, one plain `pytest` run o
 same tests against the reference (the floor a fresh process per submission costs).
 """
 
+import json
 import shutil
 import subprocess
 import tempfile
@@ -64,6 +65,7 @@ def add_arguments(parser):
     parser.add_argument("--time-limit", type=float, default=60.0, help="wall seconds per exercise (default 60)")
     parser.add_argument("--cold", action="store_true", help="a fresh pytest process per run (no pre-warmed parent)")
     parser.add_argument("--no-floor", action="store_true", help="skip the plain pytest run")
+    parser.add_argument("--json", default=None, help="also write the figures here as JSON")
 
 
 def main(args):
@@ -97,4 +99,9 @@ def main(args):
     if floor is not None:
         print(f"plain pytest, one process, reference solutions: {floor:.1f} s per submission "
               f"({floor / e:.2f} s per exercise)")
+    if args.json:
+        figures = {"submissions": n, "exercises": list(exercises), "plain_pytest": floor,
+                   "per_exercise_submission": {str(w): wall / graded / e for w, wall, graded in rows},
+                   "speedup": base / rows[-1][1] if len(rows) > 1 else None}
+        Path(args.json).write_text(json.dumps(figures, indent=1))
     return 0
