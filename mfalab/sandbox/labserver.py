@@ -10,6 +10,7 @@ this process only sends HTTP requests and reads the lab's database file.
 
 import itertools
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -77,6 +78,24 @@ class SandboxLab(Lab):
     @property
     def output(self):
         return self._output_tail()
+
+    def reset(self):
+        """Start again from the seeded database; the server (and the learner's code) keeps running.
+
+        The file is overwritten in place, so it keeps the owner a sandbox user gave it.
+        Between requests the server holds no database connection (Django closes it when a
+        request finishes), so no one sees the swap half done.
+        """
+        if self._process is None or self._process.poll() is not None:  # it died: a new one
+            self.stop()
+            return self.start()
+        from django.db import connections
+
+        connections[self.alias].close()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{self.db_path}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(database.ensure_template(), self.db_path)
+        return self
 
     def stop(self):
         database.detach(self.alias)
