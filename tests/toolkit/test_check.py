@@ -61,3 +61,12 @@ def test_status_sees_every_stub_method_and_ignores_private_helpers(tmp_path):
     assert module_status("ex04", str(tmp_path)) == "not started"
     assert module_status("ex04", "exercises") == "not started"
     assert module_status("ex04", "solutions") == "written"
+
+
+def test_mfalab_check_is_the_function_even_after_its_module_is_imported():
+    import mfalab
+    import mfalab.check
+    import mfalab.lab  # noqa: F401
+
+    assert callable(mfalab.check) and mfalab.check.__name__ == "check"
+    assert callable(mfalab.boot)
