@@ -70,3 +70,14 @@ def test_mfalab_check_is_the_function_even_after_its_module_is_imported():
 
     assert callable(mfalab.check) and mfalab.check.__name__ == "check"
     assert callable(mfalab.boot)
+
+
+@pytest.mark.parametrize("exercise", ["ex01", "ex02", "ex03", "ex04", "ex05"])
+def test_every_graded_test_fails_on_the_untouched_stub(exercise):
+    """The stubs score zero on public and hidden tests alike (the solutions' full marks are
+    the graded tests themselves, run with the default --code solutions)."""
+    from mfalab.check import graded_tests, run_tests
+
+    rows = run_tests(graded_tests(exercise), "exercises")
+    assert sum(r["max_points"] for r in rows) == 20
+    assert [r["name"] for r in rows if r["outcome"] == "passed"] == []
