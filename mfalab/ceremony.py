@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import cbor2
 
 from .authenticator import SoftAuthenticator, b64url_decode, b64url_encode
+from .wizards import SETUP
 
 __all__ = [
     "FLAGS", "Field", "Verdict", "decode_client_data", "decode_attestation_object", "parse_authenticator_data",
@@ -38,7 +39,6 @@ FLAG_MEANING = {"UP": "user present", "UV": "user verified", "BE": "backup eligi
 COSE_NAMES = {-7: "ES256 (ECDSA P-256, SHA-256)", -8: "EdDSA (Ed25519)", -257: "RS256 (RSA PKCS#1 v1.5, SHA-256)"}
 SETUP_OPTIONS_JS = "/account/two_factor/webauthn/create_credential.js"
 LOGIN_OPTIONS_JS = "/account/two_factor/webauthn/get_credential.js"
-SETUP = "/account/two_factor/setup/"
 OPTIONS_IN_JS = re.compile(r"let credential(?:Creation|Request)Options = (\{.*?\});\s*$", re.S | re.M)
 
 
@@ -261,12 +261,10 @@ def register_key(lab, username: str, authenticator: SoftAuthenticator, *, client
     from . import wizards
 
     client = client or lab.login(username)
-    page = client.get(SETUP)
-    if page.status != 200:
-        raise CeremonyError(f"The setup wizard answered {page.status}: sign in first.")
-    page = client.post(SETUP, {"setup_view-current_step": "welcome"})
-    if 'name="method-method"' in page.text:
-        page = client.post(SETUP, {"setup_view-current_step": "method", "method-method": "webauthn"})
+    try:
+        page = wizards.setup_method(client, "webauthn")
+    except wizards.WizardError as error:
+        raise CeremonyError(str(error)) from None
     if "webauthn-token" not in page.text:
         raise CeremonyError(f"The setup wizard did not offer WebAuthn: {wizards.form_errors(page)}")
     response = authenticator.create(creation_options(client), origin or client.base_url)

@@ -11,12 +11,12 @@ class PortInUse(OSError):
 
 
 class LiveServer:
-    """The lab's WSGI app on http://localhost:PORT, in a background thread.
+    """The lab's WSGI app (or `app`) on http://localhost:PORT, in a background thread.
 
     port=0 picks a free port. Use as a context manager, or call stop().
     """
 
-    def __init__(self, port=0):
+    def __init__(self, port=0, app=None):
         from django.contrib.staticfiles.handlers import StaticFilesHandler
         from django.core.handlers.wsgi import WSGIHandler
         from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
@@ -32,7 +32,7 @@ class LiveServer:
                 raise PortInUse(error.errno, f"Port {port} is already in use: pass port=0 for a free one, "
                                              "or stop whatever listens there.") from None
             raise
-        self._server.set_app(StaticFilesHandler(WSGIHandler()))
+        self._server.set_app(app or StaticFilesHandler(WSGIHandler()))
         self.port = self._server.server_address[1]
         self.url = f"http://localhost:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, name=f"lab-{self.port}", daemon=True)

@@ -71,18 +71,25 @@ def logout(client) -> Page:
     return client.post(LOGOUT)
 
 
+def setup_method(client, method) -> Page:
+    """Open the setup wizard, pass its welcome step and pick `method` ("generator",
+    "sms", "call", "email", "webauthn"); the page of that method's step."""
+    page = client.get(SETUP)
+    if page.status != 200:
+        raise WizardError(f"The setup wizard answered {page.status} {page.location}: sign in first.")
+    page = client.post(SETUP, {"setup_view-current_step": "welcome"})
+    if 'name="method-method"' in page.text:
+        page = client.post(SETUP, {"setup_view-current_step": "method", "method-method": method})
+    return page
+
+
 def setup_totp(client, code_for) -> tuple[bytes, Page]:
     """Walk the setup wizard to an authenticator app; `code_for(secret)` plays the phone.
 
     Returns the secret the wizard provisioned and the final page (a redirect to
     'setup complete' on success).
     """
-    page = client.get(SETUP)
-    if page.status != 200:
-        raise WizardError(f"The setup wizard answered {page.status} {page.location}: sign in first.")
-    page = client.post(SETUP, {"setup_view-current_step": "welcome"})
-    if 'name="method-method"' in page.text:
-        page = client.post(SETUP, {"setup_view-current_step": "method", "method-method": "generator"})
+    page = setup_method(client, "generator")
     found = OTPAUTH.search(page.text)
     if not found:
         raise WizardError(f"No otpauth:// link on the setup page (status {page.status}): {form_errors(page)}")

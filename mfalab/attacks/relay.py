@@ -13,14 +13,13 @@ Every server started here stops when its `with` block ends, even on an error.
 import html
 import json
 import secrets
-import threading
 from contextlib import contextmanager
 from urllib.parse import parse_qs
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from .. import wizards
 from ..authenticator import AuthenticatorError
 from ..client import HttpClient
+from ..liveserver import LiveServer
 from .results import AttackResult, factor_name, lab_name, page_evidence, reached, stopwatch
 
 LOGIN_FORM = """<!doctype html><title>MFA Lab Bank - Sign in</title><h1>MFA Lab Bank</h1>
@@ -33,11 +32,6 @@ KEY_PAGE = """<!doctype html><title>MFA Lab Bank - Security key</title><h1>Touch
 <form method="post" action="/code"><input type="hidden" name="code"></form>"""
 DONE = "<!doctype html><title>MFA Lab Bank</title><p>Thank you. You are signed in.</p>"
 OPTIONS_IN_PAGE = '<script id="webauthn-options" type="application/json">'
-
-
-class _Quiet(WSGIRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 class PhishingRelay:
@@ -53,11 +47,8 @@ class PhishingRelay:
         self.captured = None
         self.webauthn_options = None
         self._sessions = {}
-        self._server = make_server("127.0.0.1", port, self.app, server_class=WSGIServer, handler_class=_Quiet)
-        self.port = self._server.server_port
-        self.url = f"http://localhost:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, name=f"relay-{self.port}", daemon=True)
-        self._thread.start()
+        self._server = LiveServer(port, app=self.app)
+        self.port, self.url = self._server.port, self._server.url
 
     # -- the phishing site ------------------------------------------------------------
     def app(self, environ, start_response):
@@ -109,13 +100,10 @@ class PhishingRelay:
     # -- lifecycle -------------------------------------------------------------------
     @property
     def running(self):
-        return self._thread.is_alive()
+        return self._server.running
 
     def stop(self):
-        if self._thread.is_alive():
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-        self._server.server_close()
+        self._server.stop()
 
     def __enter__(self):
         return self
