@@ -10,6 +10,33 @@ class PortInUse(OSError):
     pass
 
 
+def make_server(port=0, app=None):
+    """A threaded WSGI server for the lab's app (or `app`) on 127.0.0.1:`port` (0: a free one).
+
+    Nagle's algorithm is off: Python's HTTP handler writes headers and body separately,
+    and with Nagle on each small response waits out the client's 40 ms delayed ACK.
+    """
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+
+    class QuietHandler(WSGIRequestHandler):
+        disable_nagle_algorithm = True
+
+        def log_message(self, *args):
+            pass
+
+    try:
+        server = ThreadedWSGIServer((LOCALHOST, port), QuietHandler, allow_reuse_address=False)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise PortInUse(error.errno, f"Port {port} is already in use: pass port=0 for a free one, "
+                                         "or stop whatever listens there.") from None
+        raise
+    server.set_app(app or StaticFilesHandler(WSGIHandler()))
+    return server
+
+
 class LiveServer:
     """The lab's WSGI app (or `app`) on http://localhost:PORT, in a background thread.
 
@@ -17,22 +44,7 @@ class LiveServer:
     """
 
     def __init__(self, port=0, app=None):
-        from django.contrib.staticfiles.handlers import StaticFilesHandler
-        from django.core.handlers.wsgi import WSGIHandler
-        from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
-
-        class QuietHandler(WSGIRequestHandler):
-            def log_message(self, *args):
-                pass
-
-        try:
-            self._server = ThreadedWSGIServer((LOCALHOST, port), QuietHandler, allow_reuse_address=False)
-        except OSError as error:
-            if error.errno == errno.EADDRINUSE:
-                raise PortInUse(error.errno, f"Port {port} is already in use: pass port=0 for a free one, "
-                                             "or stop whatever listens there.") from None
-            raise
-        self._server.set_app(app or StaticFilesHandler(WSGIHandler()))
+        self._server = make_server(port, app)
         self.port = self._server.server_address[1]
         self.url = f"http://localhost:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, name=f"lab-{self.port}", daemon=True)
