@@ -25,6 +25,8 @@ from pathlib import Path
 from lab_project.mfa.exercise_code import MODULES
 
 from ..sandbox.limits import HIDE_VARIABLE, USER_VARIABLE, Limits, kill_user
+from ..sandbox.zygote import ENVIRONMENT as ZYGOTE
+from ..sandbox.zygote import kill_servers, zygote_environment
 from . import EXERCISES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -185,24 +187,44 @@ class Launcher:
     or, with warm=False, as a fresh `python -m pytest` process. Returns the exit code, or
     None when the wall-time limit stopped the run."""
 
-    def __init__(self, warm=True):
-        self.warm = warm
+    def __init__(self, warm=True, work=None):
+        self.warm, self.work = warm, work
         self._server = None
+        self._zygote = None
+        self._folder = None
 
     def _start(self):
+        self.close()
         self._server = subprocess.Popen([sys.executable, "-m", "mfalab.grader.warm"], cwd=REPO,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                         start_new_session=True)
-        if json.loads(self._server.stdout.readline() or "{}").get("ready") is not True:
-            self.close()
-            raise RuntimeError("the pre-warmed pytest launcher did not start")
+        self._folder = Path(tempfile.mkdtemp(prefix="zygote-", dir=self.work))  # 0700: the grader's only
+        self._zygote = subprocess.Popen([sys.executable, "-m", "mfalab.sandbox.zygote", str(self.socket)],
+                                        cwd=REPO, env=zygote_environment(os.environ), stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
+        for name, process in (("pytest launcher", self._server), ("lab zygote", self._zygote)):
+            if json.loads(process.stdout.readline() or "{}").get("ready") is not True:
+                self.close()
+                raise RuntimeError(f"the pre-warmed {name} did not start")
+
+    @property
+    def socket(self):
+        return self._folder / "lab.sock"
 
     def close(self):
-        if self._server is not None:
-            _kill_session(self._server)
-            self._server.stdin.close()
-            self._server.stdout.close()
-            self._server = None
+        for process in (self._server, self._zygote):
+            if process is not None:
+                _kill_session(process)
+                if process.stdin:
+                    process.stdin.close()
+                process.stdout.close()
+        self._server = self._zygote = None
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+    def _alive(self):
+        return all(p is not None and p.poll() is None for p in (self._server, self._zygote))
 
     def run(self, args, env, log, timeout):
         if not self.warm:
@@ -215,8 +237,18 @@ class Launcher:
                     return None
                 finally:
                     _kill_session(process)
-        if self._server is None or self._server.poll() is not None:
+        if not self._alive():
             self._start()
+        env = dict(env, **{ZYGOTE: str(self.socket)})
+        try:
+            return self._run_warm(args, env, log, timeout)
+        finally:
+            try:
+                kill_servers(str(self.socket))  # the lab servers of this run, whatever happened
+            except OSError:
+                self.close()  # the zygote is gone: start afresh next time
+
+    def _run_warm(self, args, env, log, timeout):
         request = {"args": list(args), "env": env, "cwd": str(REPO), "log": str(log)}
         self._server.stdin.write((json.dumps(request) + "\n").encode())
         self._server.stdin.flush()
@@ -240,7 +272,7 @@ class Grader:
 
     def launcher(self, slot):
         if slot not in self.launchers:
-            self.launchers[slot] = Launcher(self.warm)
+            self.launchers[slot] = Launcher(self.warm, self.work)
         return self.launchers[slot]
 
     def close(self):

@@ -13,9 +13,14 @@ def isolate_stdio(log_name="output.txt"):
     """
     requests = os.fdopen(os.dup(0), "r")
     answers = os.fdopen(os.dup(1), "w")
+    capture_output(log_name)
+    return requests, answers
+
+
+def capture_output(log_name="output.txt"):
+    """stdin from /dev/null; stdout and stderr to `log_name`, capped by RLIMIT_FSIZE."""
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     log = os.open(log_name, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.dup2(log, 1)
     os.dup2(log, 2)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    return requests, answers

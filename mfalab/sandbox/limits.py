@@ -109,11 +109,17 @@ class Limits:
     user: int | None = None  # drop to this uid (needs root); None: MFALAB_SANDBOX_UID or keep
     hide: tuple[str, ...] = field(default=())  # paths to hide (needs root); also MFALAB_SANDBOX_HIDE
 
+    def resolved(self):
+        """These limits with the user and hidden paths the environment asks for filled in."""
+        from dataclasses import replace
+
+        return replace(self, user=self.user if self.user is not None else _environment_user(),
+                       hide=tuple(self.hide or _environment_hide()))
+
     def apply(self):
         """Call in the child before any learner code runs."""
         os.setsid()  # its own process group: killing it takes its children too
-        hide = self.hide or _environment_hide()
-        user = self.user if self.user is not None else _environment_user()
+        hide, user = self.resolved().hide, self.resolved().user
         namespace = False
         if hide or user is not None:
             try:

@@ -65,12 +65,25 @@ class Sandbox:
         self._workdir = None
         self._buffer = b""
         self._next_id = 0
+        self._import_failure = None  # the error the module's import gave; it is not retried
 
     # -- lifecycle ---------------------------------------------------------------
 
     def start(self):
+        """Import the module in a fresh worker. A module whose import failed (an exception,
+        sys.exit, a time limit) fails the same way for every later call, without another
+        try: the import is the learner's code, and running it again gives the same answer."""
         if self.path is None:
             raise SandboxError(f"No module for {self.exercise} in {self.source}.")
+        if self._import_failure is not None:
+            raise self._import_failure
+        try:
+            return self._start()
+        except SandboxError as error:
+            self._import_failure = error
+            raise
+
+    def _start(self):
         self._workdir = tempfile.TemporaryDirectory(prefix="mfalab-sandbox-")
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
                "PYTHONDONTWRITEBYTECODE": "1"}

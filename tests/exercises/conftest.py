@@ -29,7 +29,7 @@ def ex05(code):
     yield from _sandbox("ex05", code)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def _served_lab(code, django_db_blocker):
     with django_db_blocker.unblock(), SandboxLab(code) as served:
         yield served
@@ -37,7 +37,8 @@ def _served_lab(code, django_db_blocker):
 
 @pytest.fixture
 def graded_lab(_served_lab, django_db_blocker):
-    """The lab with the code under test, served from a sandbox process: one server per
-    test module, a fresh copy of the seeded database for every test."""
+    """The lab with the code under test, served from a sandbox process: one server for
+    the whole run (starting one costs about a second), a fresh copy of the seeded
+    database for every test."""
     with django_db_blocker.unblock():
         yield _served_lab.reset()

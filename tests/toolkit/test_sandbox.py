@@ -164,3 +164,15 @@ def test_os_exit_at_import_is_a_crash(folder):
 def test_a_missing_module_is_a_clear_error(tmp_path):
     with pytest.raises(SandboxError, match="No module for ex01"):
         Sandbox("ex01", str(tmp_path)).start()
+
+
+def test_a_failed_import_is_not_tried_again(folder, tmp_path):
+    marker = tmp_path / "imports.txt"
+    source = f"with open({str(marker)!r}, 'a') as f:\n    f.write('x')\nwhile True:\n    pass\n"
+    box = Sandbox("ex01", folder(source), timeout=2)
+    with pytest.raises(SandboxTimeout):
+        box.start()
+    for _ in range(3):  # every later call gives the same error, without a new worker
+        with pytest.raises(SandboxTimeout):
+            box.hotp(b"k", 0)
+    assert marker.read_text() == "x"

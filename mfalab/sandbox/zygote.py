@@ -1,0 +1,215 @@
+"""A pre-warmed parent for lab servers: imports Django and the lab once, forks one server per request.
+
+    python -m mfalab.sandbox.zygote SOCKET      (started by the grader, one per worker)
+
+Starting a fresh interpreter, Django and the lab costs about a second per lab server;
+forking a process that already imported them costs milliseconds. This process never
+imports learner code: it loads no URLconf and no middleware chain, since both call the
+learner's hooks. The child does that, after the fork, under its limits (and as its
+sandbox uid), then serves the lab on a free port exactly as `mfalab.sandbox.labserver`.
+
+The socket lives in a folder only the grader can enter (learner code cannot reach it),
+and every child closes it before it runs anything else.
+
+Protocol, one request per connection (JSON lines):
+    -> {"code", "workdir", "limits": {...}}
+    <- {"pid": N}        at once
+    <- {"port": N}       when the lab is ready (nothing if the child dies or hangs)
+or
+    -> {"kill": true}    after each graded run: every server forked so far is killed
+    <- {"killed": N}
+"""
+
+import json
+import os
+import signal
+import socket
+import sys
+from dataclasses import asdict
+
+ENVIRONMENT = "MFALAB_LAB_ZYGOTE"  # the socket's path, in the environment of graded test runs
+PRELOAD = [
+    "django.core.handlers.wsgi", "django.contrib.staticfiles.handlers", "django.contrib.admin",
+    "django.contrib.auth.views", "two_factor.views", "two_factor.urls", "two_factor.plugins.webauthn.views",
+    "django_otp.plugins.otp_totp.models", "webauthn", "lab_project.bank.views", "lab_project.mfa.views",
+    "mfalab.liveserver", "mfalab.sandbox.child",
+]
+
+
+def zygote_environment(base):
+    """The zygote's environment: the lab's settings with no learner code chosen yet.
+
+    The database is a relative name: each child opens lab.sqlite3 in its own working folder.
+    """
+    from .. import database
+
+    return {
+        "PATH": base.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
+        "DJANGO_SETTINGS_MODULE": "lab_project.settings", "MFALAB_CODE": "naive", "MFALAB_DB": "lab.sqlite3",
+        "MFALAB_VAR": str(database.VAR), "MFALAB_LOG_LEVEL": "WARNING",
+    }
+
+
+def preload():
+    import importlib
+
+    import django
+
+    django.setup()
+    for name in PRELOAD:
+        importlib.import_module(name)
+
+
+def serve_child(request, connection):
+    """In the forked child: limits first, then the learner's code, then the lab. Never returns."""
+    code = 99
+    try:
+        from .limits import Limits
+
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the learner's code may wait for its children
+
+        os.chdir(request["workdir"])
+        Limits(**request["limits"]).apply()
+        from .child import capture_output
+
+        capture_output()
+        from django.conf import settings
+
+        from lab_project.mfa import exercise_code
+
+        from .labserver import lab_server
+
+        settings.LAB_CODE = request["code"]
+        exercise_code.load.cache_clear()
+        server = lab_server()
+        connection.sendall((json.dumps({"port": server.server_address[1]}) + "\n").encode())
+        connection.close()
+        server.serve_forever()
+    except BaseException:  # noqa: BLE001 (the requester sees the connection close with no port)
+        pass
+    finally:
+        os._exit(code)
+
+
+def serve(path):
+    answers = os.fdopen(os.dup(1), "w")
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1):
+        os.dup2(devnull, fd)  # children inherit nothing of the grader's pipes
+    preload()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    old = os.umask(0o177)
+    try:
+        listener.bind(path)  # mode 0600
+    finally:
+        os.umask(old)
+    listener.listen(8)
+    answers.write(json.dumps({"ready": True}) + "\n")
+    answers.flush()
+    answers.close()
+    children = []
+    while True:
+        connection, _ = listener.accept()
+        with connection:
+            try:
+                request = json.loads(connection.makefile("rb").readline())
+            except ValueError:
+                continue
+            if request.get("kill"):
+                connection.sendall((json.dumps({"killed": kill_all(children)}) + "\n").encode())
+                children.clear()
+                continue
+            go_read, go_write = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                listener.close()
+                os.close(go_write)
+                os.read(go_read, 1)  # wait until the parent has sent the pid
+                os.close(go_read)
+                serve_child(request, connection)
+            os.close(go_read)
+            children.append(pid)
+            try:
+                connection.sendall((json.dumps({"pid": pid}) + "\n").encode())
+            finally:
+                os.write(go_write, b"x")
+                os.close(go_write)
+
+
+def kill_all(pids):
+    """Kill each forked server's process group (what it started goes too); returns how many."""
+    killed = 0
+    for pid in pids:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+            killed += 1
+        except (ProcessLookupError, PermissionError):
+            pass
+    return killed
+
+
+class Forked:
+    """A lab server forked by the zygote, with the bits of subprocess.Popen SandboxLab uses."""
+
+    def __init__(self, pid, connection, reader):
+        self.pid, self.connection, self.stdout = pid, connection, reader
+        self.returncode = None
+
+    def poll(self):
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = -1
+            except PermissionError:
+                pass  # alive, as another uid
+        return self.returncode
+
+    def kill(self):
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    def wait(self, timeout=None):
+        return self.returncode
+
+    def close(self):
+        self.stdout.close()
+        self.connection.close()
+
+
+def _ask(path, request):
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    connection.settimeout(30)
+    connection.connect(path)
+    connection.sendall((json.dumps(request) + "\n").encode())
+    connection.settimeout(None)
+    return connection, connection.makefile("rb")
+
+
+def kill_servers(path):
+    """Kill every lab server the zygote at `path` has forked; returns how many."""
+    connection, reader = _ask(path, {"kill": True})
+    with connection, reader:
+        return json.loads(reader.readline() or b"{}").get("killed", 0)
+
+
+def spawn(path, code, workdir, limits):
+    """Ask the zygote at `path` for a lab server with `code` in `workdir` under `limits`.
+
+    Returns a Forked process whose stdout gives the {"port": N} line when the lab is ready.
+    """
+    request = {"code": code, "workdir": str(workdir), "limits": asdict(limits.resolved())}
+    connection, reader = _ask(path, request)
+    answer = json.loads(reader.readline() or b"{}")
+    if "pid" not in answer:
+        reader.close()
+        connection.close()
+        raise OSError("the lab zygote did not answer")
+    return Forked(answer["pid"], connection, reader)
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1])
