@@ -26,7 +26,7 @@ from lab_project.mfa.exercise_code import MODULES
 
 from ..sandbox.limits import HIDE_VARIABLE, USER_VARIABLE, Limits, kill_user
 from ..sandbox.zygote import ENVIRONMENT as ZYGOTE
-from ..sandbox.zygote import kill_servers, zygote_environment
+from ..sandbox.zygote import check_import, kill_servers, zygote_environment
 from . import EXERCISES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -38,6 +38,7 @@ UID_BASE = 61000  # sandbox uids: UID_BASE + worker slot (no account needed)
 class Settings:
     exercises: tuple = EXERCISES
     time_limit: float = 300.0  # wall seconds per exercise (the pytest process and its sandboxes)
+    import_limit: float = 5.0  # wall seconds for a module to import, before any test runs
     hidden: bool = True  # run the hidden tests too
     tests: Path = TESTS
     isolate: bool | None = None  # drop privileges and hide paths; None: when running as root
@@ -143,7 +144,7 @@ def pytest_command(files, *extra):
 
 def pytest_args(files, *extra):
     return [*files, "-c", str(REPO / "pyproject.toml"), "--rootdir", str(REPO),
-            "-o", "addopts=", "-p", "mfalab.points", "-p", "no:cacheprovider", "-p", "no:nbval", "-q", "--no-header", "-rN", *extra]
+            "-o", "addopts=", "--disable-plugin-autoload", "-p", "django", "-p", "mfalab.points", "-p", "no:cacheprovider", "-q", "--no-header", "-rN", *extra]
 
 
 def catalog(settings, work):
@@ -223,6 +224,18 @@ class Launcher:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
 
+    def check_import(self, module, name, workdir, limits, timeout):
+        """Why `module` does not import (None if it does), when a zygote runs; else None:
+        without one the tests find out themselves, more slowly."""
+        if not self.warm:
+            return None
+        if not self._alive():
+            self._start()
+        try:
+            return check_import(str(self.socket), module, name, workdir, limits, timeout)
+        finally:
+            kill_servers(str(self.socket))
+
     def _alive(self):
         return all(p is not None and p.poll() is None for p in (self._server, self._zygote))
 
@@ -298,6 +311,17 @@ class Grader:
         result.seconds = time.monotonic() - started
         return result
 
+    def check_import(self, copy, exercise, scratch, uid, slot):
+        """Import the module once in a sandbox before any test: one that does not import
+        (a syntax error, an exception or sys.exit at import, an endless loop) scores 0
+        on every test of the exercise, which is what its tests would find, only slower."""
+        hide = self.settings.hidden_paths() if self.settings.mode == "uid+hide" else ()
+        workdir = scratch / "import"
+        workdir.mkdir(mode=0o700)
+        limits = Limits(cpu_seconds=max(1, int(self.settings.import_limit)), user=uid, hide=hide)
+        return self.launcher(slot).check_import(copy, f"submission_{MODULES[exercise]}", workdir, limits,
+                                                self.settings.import_limit)
+
     def grade_exercise(self, submission, exercise, folder, slot):
         expected = self.tests[exercise]
         module = submission.modules.get(exercise)
@@ -325,6 +349,11 @@ class Grader:
         started = time.monotonic()
         note = ""
         try:
+            broken = self.check_import(copy, exercise, scratch, uid, slot)
+            if broken:
+                reason = f"{module.name}: {broken}"
+                return ExerciseResult(exercise, _scored(expected, [], reason), note=reason,
+                                      seconds=time.monotonic() - started)
             exit_code = self.launcher(slot).run(args, env, log, self.settings.time_limit)
         finally:
             if uid is not None:

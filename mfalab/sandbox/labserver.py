@@ -72,7 +72,7 @@ class SandboxLab(Lab):
                 raise SandboxTimeout(f"The lab with {self.code!r} did not start within {self.start_timeout:g} s "
                                      f"(an endless loop at import?).{self._output_tail()}")
         try:
-            return int(json.loads(self._process.stdout.readline())["port"])
+            return int(json.loads(self._process.stdout.readline(65536))["port"])
         except (ValueError, KeyError, TypeError):
             raise SandboxCrashed(f"The lab with {self.code!r} did not start.{self._output_tail()}") from None
 

@@ -17,6 +17,7 @@ import os
 import resource
 from dataclasses import dataclass, field
 
+KIT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # mfalab, lab_project
 USER_VARIABLE = "MFALAB_SANDBOX_UID"
 HIDE_VARIABLE = "MFALAB_SANDBOX_HIDE"
 
@@ -128,13 +129,13 @@ class Limits:
             except OSError:
                 if hide:  # asked to hide and cannot: refuse to run learner code
                     raise
-        if hide:
-            hide_paths(hide)
-        if user is not None and namespace:
+        if user is not None and namespace:  # before hiding: a bind mount leaves out the mounts under it
             import sys
 
-            for needed in {sys.executable, sys.prefix, sys.base_prefix}:
+            for needed in {sys.executable, sys.prefix, sys.base_prefix, KIT}:
                 make_traversable(needed)
+        if hide:
+            hide_paths(hide)
         resource.setrlimit(resource.RLIMIT_CPU, (self.cpu_seconds, self.cpu_seconds + 1))
         memory = self.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))

@@ -12,6 +12,23 @@ from mfalab.sandbox import wire
 from mfalab.sandbox.child import isolate_stdio
 
 
+def failure(error):
+    """An exception as plain data: type name, message, the last frames."""
+    return {"type": type(error).__name__, "message": str(error)[:2000],
+            "where": "".join(traceback.format_exception(error, limit=-3))[-2000:]}
+
+
+def import_file(path, name):
+    """Import the module at `path` as `name` (this runs the learner's top-level code)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def main():
     path, name = sys.argv[1], sys.argv[2]
     requests, answers = isolate_stdio()
@@ -20,17 +37,8 @@ def main():
         answers.write(wire.dumps(message))
         answers.flush()
 
-    def failure(error):
-        return {"type": type(error).__name__, "message": str(error)[:2000],
-                "where": "".join(traceback.format_exception(error, limit=-3))[-2000:]}
-
-    import importlib.util
-
     try:
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
+        module = import_file(path, name)
     except BaseException as error:  # noqa: BLE001 (SystemExit at import is a broken module too)
         answer({"ready": False, "error": failure(error)})
         return

@@ -15,6 +15,10 @@ Protocol, one request per connection (JSON lines):
     -> {"code", "workdir", "limits": {...}}
     <- {"pid": N}        at once
     <- {"port": N}       when the lab is ready (nothing if the child dies or hangs)
+or, to find a module that does not import before any test runs,
+    -> {"import": PATH, "name", "workdir", "limits": {...}}
+    <- {"pid": N}
+    <- {"imported": true} or {"error": {"type", "message", "where"}}
 or
     -> {"kill": true}    after each graded run: every server forked so far is killed
     <- {"killed": N}
@@ -60,35 +64,54 @@ def preload():
         importlib.import_module(name)
 
 
+def _answer(connection, message):
+    connection.sendall((json.dumps(message) + "\n").encode())
+
+
 def serve_child(request, connection):
-    """In the forked child: limits first, then the learner's code, then the lab. Never returns."""
-    code = 99
+    """In the forked child: limits first, then the learner's code. Never returns."""
     try:
+        from .child import capture_output
         from .limits import Limits
 
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the learner's code may wait for its children
-
         os.chdir(request["workdir"])
         Limits(**request["limits"]).apply()
-        from .child import capture_output
-
         capture_output()
-        from django.conf import settings
-
-        from lab_project.mfa import exercise_code
-
-        from .labserver import lab_server
-
-        settings.LAB_CODE = request["code"]
-        exercise_code.load.cache_clear()
-        server = lab_server()
-        connection.sendall((json.dumps({"port": server.server_address[1]}) + "\n").encode())
-        connection.close()
-        server.serve_forever()
-    except BaseException:  # noqa: BLE001 (the requester sees the connection close with no port)
+        if "import" in request:
+            _import(request, connection)
+        else:
+            _serve_lab(request, connection)
+    except BaseException:  # noqa: BLE001 (the requester sees the connection close with no answer)
         pass
     finally:
-        os._exit(code)
+        os._exit(99)
+
+
+def _import(request, connection):
+    from .worker import failure, import_file
+
+    try:
+        import_file(request["import"], request["name"])
+    except BaseException as error:  # noqa: BLE001 (SystemExit at import is a broken module too)
+        _answer(connection, {"error": failure(error)})
+    else:
+        _answer(connection, {"imported": True})
+
+
+def _serve_lab(request, connection):
+    from django.conf import settings
+
+    from lab_project.mfa import exercise_code
+
+    from .labserver import lab_server
+
+    settings.LAB_CODE = request["code"]
+    exercise_code.load.cache_clear()
+    server = lab_server()
+    _answer(connection, {"port": server.server_address[1]})
+    connection.close()
+    server.serve_forever()
 
 
 def serve(path):
@@ -117,7 +140,7 @@ def serve(path):
             except ValueError:
                 continue
             if request.get("kill"):
-                connection.sendall((json.dumps({"killed": kill_all(children)}) + "\n").encode())
+                _answer(connection, {"killed": kill_all(children)})
                 children.clear()
                 continue
             go_read, go_write = os.pipe()
@@ -131,7 +154,7 @@ def serve(path):
             os.close(go_read)
             children.append(pid)
             try:
-                connection.sendall((json.dumps({"pid": pid}) + "\n").encode())
+                _answer(connection, {"pid": pid})
             finally:
                 os.write(go_write, b"x")
                 os.close(go_write)
@@ -194,6 +217,33 @@ def kill_servers(path):
     connection, reader = _ask(path, {"kill": True})
     with connection, reader:
         return json.loads(reader.readline() or b"{}").get("killed", 0)
+
+
+def check_import(path, module, name, workdir, limits, timeout):
+    """Import the learner's `module` in a child of the zygote at `path`, under `limits`.
+
+    Returns None when it imported, else why not (a sentence). The child is killed either way.
+    """
+    connection, reader = _ask(path, {"import": str(module), "name": name, "workdir": str(workdir),
+                                     "limits": asdict(limits.resolved())})
+    with connection, reader:
+        pid = json.loads(reader.readline() or b"{}").get("pid")
+        connection.settimeout(timeout)
+        try:
+            answer = json.loads(reader.readline(65536) or b"{}")
+        except TimeoutError:
+            return f"importing it did not finish within {timeout:g} s"
+        except ValueError:
+            answer = {}
+        finally:
+            if pid:
+                kill_all([pid])
+    if answer.get("imported") is True:
+        return None
+    error = answer.get("error")
+    if not isinstance(error, dict):
+        return "importing it ended the process"
+    return f"it does not import: {error.get('type')}: {str(error.get('message'))[:300]}"
 
 
 def spawn(path, code, workdir, limits):

@@ -19,12 +19,12 @@ def _sandbox(exercise, code):
         yield sandbox
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def ex01(code):
     yield from _sandbox("ex01", code)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def ex05(code):
     yield from _sandbox("ex05", code)
 
