@@ -14,16 +14,19 @@ import tempfile
 import time
 from pathlib import Path
 
-from lab_project.mfa.exercise_code import MODULES
-
 from . import EXERCISES
-from .batch import grade_folder
-from .run import REPO, Settings, pytest_command
+
+# The grader (and Django with it) is imported when the benchmark runs, not when `mfalab`
+# builds its argument parser: every `mfalab` command would pay half a second for it.
 
 KINDS = ("correct", "partial", "broken", "malicious")
 
 
 def _module(exercise, kind, index):
+    from lab_project.mfa.exercise_code import MODULES
+
+    from .run import REPO
+
     reference = (REPO / "solutions" / f"{MODULES[exercise]}.py").read_text()
     stub = (REPO / "exercises" / f"{MODULES[exercise]}.py").read_text()
     if kind == "correct":
@@ -41,6 +44,8 @@ def _module(exercise, kind, index):
 
 
 def make_submissions(folder, count, exercises):
+    from lab_project.mfa.exercise_code import MODULES
+
     folder = Path(folder)
     for index in range(count):
         kind = KINDS[index % len(KINDS)]
@@ -52,6 +57,8 @@ def make_submissions(folder, count, exercises):
 
 
 def plain_pytest_seconds(exercises):
+    from .run import REPO, Settings, pytest_command
+
     files = [f for exercise in exercises for f in Settings().test_files(exercise)]
     started = time.monotonic()
     subprocess.run(pytest_command(files, "--code", "solutions"), cwd=REPO, capture_output=True)
@@ -69,6 +76,9 @@ def add_arguments(parser):
 
 
 def main(args):
+    from .batch import grade_folder
+    from .run import Settings
+
     exercises = tuple(e.strip() for e in args.exercises.split(",") if e.strip())
     counts = [int(w) for w in args.workers.split(",")]
     root = Path(tempfile.mkdtemp(prefix="mfalab-bench-"))

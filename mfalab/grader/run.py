@@ -25,8 +25,7 @@ from pathlib import Path
 from lab_project.mfa.exercise_code import MODULES
 
 from ..sandbox.limits import HIDE_VARIABLE, USER_VARIABLE, Limits, kill_user
-from ..sandbox.zygote import ENVIRONMENT as ZYGOTE
-from ..sandbox.zygote import check_import, kill_servers, zygote_environment
+from ..sandbox import zygote
 from . import EXERCISES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -199,14 +198,15 @@ class Launcher:
         self._server = subprocess.Popen([sys.executable, "-m", "mfalab.grader.warm"], cwd=REPO,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                         start_new_session=True)
+        if json.loads(self._server.stdout.readline() or "{}").get("ready") is not True:
+            self.close()
+            raise RuntimeError("the pre-warmed pytest launcher did not start")
         self._folder = Path(tempfile.mkdtemp(prefix="zygote-", dir=self.work))  # 0700: the grader's only
-        self._zygote = subprocess.Popen([sys.executable, "-m", "mfalab.sandbox.zygote", str(self.socket)],
-                                        cwd=REPO, env=zygote_environment(os.environ), stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
-        for name, process in (("pytest launcher", self._server), ("lab zygote", self._zygote)):
-            if json.loads(process.stdout.readline() or "{}").get("ready") is not True:
-                self.close()
-                raise RuntimeError(f"the pre-warmed {name} did not start")
+        try:
+            self._zygote = zygote.start(self.socket)
+        except RuntimeError:
+            self.close()
+            raise
 
     @property
     def socket(self):
@@ -216,9 +216,9 @@ class Launcher:
         for process in (self._server, self._zygote):
             if process is not None:
                 _kill_session(process)
-                if process.stdin:
-                    process.stdin.close()
-                process.stdout.close()
+                for stream in (process.stdin, process.stdout):
+                    if stream:
+                        stream.close()
         self._server = self._zygote = None
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
@@ -232,9 +232,9 @@ class Launcher:
         if not self._alive():
             self._start()
         try:
-            return check_import(str(self.socket), module, name, workdir, limits, timeout)
+            return zygote.check_import(str(self.socket), module, name, workdir, limits, timeout)
         finally:
-            kill_servers(str(self.socket))
+            zygote.kill_servers(str(self.socket))
 
     def _alive(self):
         return all(p is not None and p.poll() is None for p in (self._server, self._zygote))
@@ -252,12 +252,12 @@ class Launcher:
                     _kill_session(process)
         if not self._alive():
             self._start()
-        env = dict(env, **{ZYGOTE: str(self.socket)})
+        env = dict(env, **{zygote.ENVIRONMENT: str(self.socket)})
         try:
             return self._run_warm(args, env, log, timeout)
         finally:
             try:
-                kill_servers(str(self.socket))  # the lab servers of this run, whatever happened
+                zygote.kill_servers(str(self.socket))  # the lab servers of this run, whatever happened
             except OSError:
                 self.close()  # the zygote is gone: start afresh next time
 

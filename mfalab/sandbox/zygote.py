@@ -31,6 +31,8 @@ import socket
 import sys
 from dataclasses import asdict
 
+from .limits import KIT
+
 ENVIRONMENT = "MFALAB_LAB_ZYGOTE"  # the socket's path, in the environment of graded test runs
 PRELOAD = [
     "django.core.handlers.wsgi", "django.contrib.staticfiles.handlers", "django.contrib.admin",
@@ -40,18 +42,29 @@ PRELOAD = [
 ]
 
 
-def zygote_environment(base):
-    """The zygote's environment: the lab's settings with no learner code chosen yet.
+def start(path):
+    """Start a zygote listening at `path` (in a folder only this user can enter); returns
+    its Popen once it is ready. Its environment holds the lab's settings and no learner
+    code: the database is a relative name, so each child opens lab.sqlite3 in its own folder."""
+    import subprocess
 
-    The database is a relative name: each child opens lab.sqlite3 in its own working folder.
-    """
     from .. import database
 
-    return {
-        "PATH": base.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
         "DJANGO_SETTINGS_MODULE": "lab_project.settings", "MFALAB_CODE": "naive", "MFALAB_DB": "lab.sqlite3",
         "MFALAB_VAR": str(database.VAR), "MFALAB_LOG_LEVEL": "WARNING",
     }
+    process = subprocess.Popen([sys.executable, "-m", "mfalab.sandbox.zygote", str(path)], cwd=KIT, env=env,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    ready = process.stdout.readline()
+    process.stdout.close()
+    if b'"ready": true' not in ready:
+        process.kill()
+        process.wait()
+        raise RuntimeError("the lab zygote did not start")
+    return process
 
 
 def preload():
