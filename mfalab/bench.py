@@ -1,7 +1,8 @@
 """The benchmark: `mfalab bench` (or `make bench`) prints a table and writes it as JSON.
 
 What users feel, measured on this machine, each figure the median of --repeat runs with
-min and max, beside its budget:
+min and max (grading and `make test`, an hour and 13 minutes a run: --grade-repeat and
+--test-repeat, 1 by default), beside its budget:
 - seconds to execute each notebook top to bottom (a cold kernel included), and all;
 - peak resident memory of each notebook's kernel (VmHWM) and of a Jupyter server;
 - grading seconds per exercise-submission at 1 and 2 workers (mfalab grade-bench);
@@ -151,8 +152,10 @@ def setup_seconds(repeat):
     return cold, warm
 
 
-def grading_figures(count, repeat):
-    """Run the grader's own benchmark and read its JSON."""
+def grading_figures(count, repeat, saved=()):
+    """Run the grader's own benchmark and read its JSON (or read `saved` grade-bench JSON files)."""
+    if saved:
+        return [json.loads(Path(path).read_text()) for path in saved]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "grade-bench.json"
         runs = []
@@ -163,7 +166,7 @@ def grading_figures(count, repeat):
     return runs
 
 
-def measure(*, notebooks, repeat, grade_count, heavy):
+def measure(*, notebooks, repeat, grade_count, heavy, grade_repeat=1, test_repeat=1, grading_json=()):
     from .notebooks import course_notebooks
 
     figures = []
@@ -184,8 +187,8 @@ def measure(*, notebooks, repeat, grade_count, heavy):
     for name, (seconds, peaks) in per_notebook.items():
         figures.append(Figure(f"kernel peak, {name}", "MB", peaks, budget=250))
     figures.append(Figure("Jupyter server peak", "MB", [jupyter_server_peak_mb() for _ in range(repeat)]))
-    if grade_count:
-        runs = grading_figures(grade_count, repeat)
+    if grade_count or grading_json:
+        runs = grading_figures(grade_count, grade_repeat, grading_json)
         figures.append(Figure("grading, 1 worker, per exercise-submission", "s",
                               [r["per_exercise_submission"]["1"] for r in runs], budget=0.2))
         figures.append(Figure("grading, 2 workers vs 1, throughput", "x",
@@ -196,7 +199,7 @@ def measure(*, notebooks, repeat, grade_count, heavy):
         cold, warm = setup_seconds(repeat)
         figures.append(Figure("set-up, fresh clone, warm package cache", "s", cold, budget=60))
         figures.append(Figure("set-up again, nothing changed", "s", warm, budget=5))
-        figures.append(Figure("make test", "s", [timed(["make", "test"], REPO) for _ in range(repeat)]))
+        figures.append(Figure("make test", "s", [timed(["make", "test"], REPO) for _ in range(test_repeat)]))
     return figures
 
 
@@ -215,13 +218,19 @@ def add_arguments(parser):
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median, min, max)")
     parser.add_argument("--notebooks", nargs="*", default=[], help="only notebooks whose name contains these")
     parser.add_argument("--grade-count", type=int, default=100, help="synthetic submissions (0: skip grading)")
+    parser.add_argument("--grade-repeat", type=int, default=1,
+                        help="grading runs (default 1: 100 submissions at 1 and 2 workers take about an hour)")
+    parser.add_argument("--grading-json", nargs="*", default=[],
+                        help="use these `mfalab grade-bench --json` outputs instead of grading again")
+    parser.add_argument("--test-repeat", type=int, default=1, help="make test runs (default 1: about 13 min each)")
     parser.add_argument("--no-heavy", action="store_true", help="skip set-up and make test timings")
     parser.add_argument("--json", default=str(REPO / "var" / "bench.json"), help="where to write the figures")
 
 
 def main(args):
     figures = measure(notebooks=args.notebooks, repeat=args.repeat, grade_count=args.grade_count,
-                      heavy=not args.no_heavy)
+                      heavy=not args.no_heavy, grade_repeat=args.grade_repeat, test_repeat=args.test_repeat,
+                      grading_json=args.grading_json)
     print(f"machine: {machine()}")
     print(table(figures))
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)

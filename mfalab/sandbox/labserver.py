@@ -28,6 +28,15 @@ from .zygote import spawn
 _aliases = itertools.count(1)
 
 
+def lab_environment(code, db):
+    """The whole environment of a process that serves the lab: its settings, nothing else."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
+        "DJANGO_SETTINGS_MODULE": "lab_project.settings", "MFALAB_CODE": code, "MFALAB_DB": str(db),
+        "MFALAB_VAR": str(database.VAR), "MFALAB_LOG_LEVEL": "WARNING",
+    }
+
+
 class SandboxLab(Lab):
     def __init__(self, code="exercises", *, start_timeout=30.0, limits=Limits(cpu_seconds=120)):
         super().__init__(code=check_code_source(code), alias=f"sandbox_lab_{next(_aliases)}")
@@ -44,15 +53,11 @@ class SandboxLab(Lab):
         if zygote:  # a grader's pre-warmed parent forks the server (milliseconds, not a second)
             self._process = spawn(zygote, self.code, self._workdir.name, self.limits)
         else:
-            env = {
-                "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
-                "DJANGO_SETTINGS_MODULE": "lab_project.settings", "MFALAB_CODE": self.code,
-                "MFALAB_DB": str(self.db_path), "MFALAB_VAR": str(database.VAR), "MFALAB_LOG_LEVEL": "WARNING",
-            }
             self._process = subprocess.Popen(
                 [sys.executable, "-I", "-m", "mfalab.sandbox.labserver"],
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                cwd=self._workdir.name, env=env, preexec_fn=self.limits.apply, close_fds=True,
+                cwd=self._workdir.name, env=lab_environment(self.code, self.db_path),
+                preexec_fn=self.limits.apply, close_fds=True,
             )
         try:
             port = self._wait_ready()

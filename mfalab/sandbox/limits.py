@@ -120,7 +120,8 @@ class Limits:
     def apply(self):
         """Call in the child before any learner code runs."""
         os.setsid()  # its own process group: killing it takes its children too
-        hide, user = self.resolved().hide, self.resolved().user
+        resolved = self.resolved()
+        hide, user = resolved.hide, resolved.user
         namespace = False
         if hide or user is not None:
             try:

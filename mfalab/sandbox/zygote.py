@@ -38,7 +38,7 @@ PRELOAD = [
     "django.core.handlers.wsgi", "django.contrib.staticfiles.handlers", "django.contrib.admin",
     "django.contrib.auth.views", "two_factor.views", "two_factor.urls", "two_factor.plugins.webauthn.views",
     "django_otp.plugins.otp_totp.models", "webauthn", "lab_project.bank.views", "lab_project.mfa.views",
-    "mfalab.liveserver", "mfalab.sandbox.child",
+    "mfalab.liveserver", "mfalab.sandbox.child", "mfalab.sandbox.labserver", "mfalab.sandbox.worker",
 ]
 
 
@@ -48,13 +48,9 @@ def start(path):
     code: the database is a relative name, so each child opens lab.sqlite3 in its own folder."""
     import subprocess
 
-    from .. import database
+    from .labserver import lab_environment
 
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
-        "DJANGO_SETTINGS_MODULE": "lab_project.settings", "MFALAB_CODE": "naive", "MFALAB_DB": "lab.sqlite3",
-        "MFALAB_VAR": str(database.VAR), "MFALAB_LOG_LEVEL": "WARNING",
-    }
+    env = lab_environment("naive", "lab.sqlite3")
     process = subprocess.Popen([sys.executable, "-m", "mfalab.sandbox.zygote", str(path)], cwd=KIT, env=env,
                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                start_new_session=True)

@@ -19,3 +19,17 @@ def test_a_tiny_benchmark_run_has_the_table_and_the_json(tmp_path):
     kernel = figures["kernel peak, 00_start_here.ipynb"]
     assert kernel["budget"] == 250 and kernel["verdict"] in ("pass", "falls short") and kernel["median"] > 10
     assert len(figures["notebook 00_start_here.ipynb"]["runs"]) == 1
+
+
+def test_saved_grading_figures_get_their_budgets(tmp_path):
+    from mfalab.bench import measure
+
+    saved = tmp_path / "grade-bench.json"
+    saved.write_text(json.dumps({"submissions": 2, "plain_pytest": 30.0, "speedup": 1.9,
+                                 "per_exercise_submission": {"1": 0.5, "2": 0.26}}))
+    figures = {f.name: f for f in measure(notebooks=["no notebook has this name"], repeat=1, grade_count=0,
+                                          heavy=False, grading_json=[str(saved)])}
+    one = figures["grading, 1 worker, per exercise-submission"]
+    assert (one.median, one.budget, one.verdict) == (0.5, 0.2, "falls short")
+    two = figures["grading, 2 workers vs 1, throughput"]
+    assert (two.median, two.budget_min, two.verdict) == (1.9, 1.8, "pass")
