@@ -83,7 +83,7 @@ def run_notebook(path):
         client = NotebookClient(notebook, timeout=600, kernel_name="python3",
                                 resources={"metadata": {"path": str(Path(path).parent)}})
         started = time.perf_counter()
-        with client.setup_kernel():
+        with client.setup_kernel(stderr=subprocess.DEVNULL):  # the kernel's start-up log, not the cells'
             pid = client.km.provisioner.process.pid
             for index, cell in enumerate(notebook.cells):
                 client.execute_cell(cell, index)
