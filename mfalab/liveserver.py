@@ -47,7 +47,9 @@ class LiveServer:
         self._server = make_server(port, app)
         self.port = self._server.server_address[1]
         self.url = f"http://localhost:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, name=f"lab-{self.port}", daemon=True)
+        # stop() waits for the loop to notice: poll every 50 ms, not socketserver's 500 ms.
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name=f"lab-{self.port}", daemon=True)
         self._thread.start()
 
     def stop(self):
