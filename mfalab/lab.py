@@ -92,6 +92,18 @@ class Lab:
         step = next_usable_step(device.last_t, at=at, step=device.step, tolerance=device.tolerance)
         return totp_code(device.bin_key, step * device.step, step=device.step, digits=device.digits)
 
+    def forget_used_codes(self, username):
+        """Forget which time steps the persona's TOTP device has accepted (django-otp's last_t).
+
+        With tolerance 1 a device accepts at most two new codes per 30-s step (now and the
+        next one), so a demonstration that signs the same persona in a third time within
+        one step would have to wait for the clock. A scenario whose victim "signed in
+        earlier" calls this first; the replay check itself is untouched.
+        """
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        TOTPDevice.objects.using(self.alias).filter(user__username=username).update(last_t=-1)
+
     def _read_code(self, username, channel, since):
         persona = self.persona(username)
         to = persona.phone if channel in ("sms", "call") else persona.email

@@ -90,6 +90,18 @@ def test_sms_codes_replay_and_totp_codes_do_not(naive_lab, solutions_lab):
         assert not totp.succeeded and "Invalid token" in totp.evidence["error"], totp
 
 
+def test_the_totp_replay_scene_runs_after_earlier_sign_ins_in_the_same_step(lab):
+    """Earlier scenes used up the codes alice's device accepts in this step (now and the
+    next one); the replay scene still runs, and its replayed code is still refused."""
+    import time
+
+    device = lab.devices("alice")[0]
+    device.last_t = int(time.time()) // device.step + 1  # as after two sign-ins within one step
+    device.save(using=lab.alias)
+    totp = attacks.replay.replay(lab, "alice")
+    assert not totp.succeeded and "Invalid token" in totp.evidence["error"], totp
+
+
 def test_seed_theft_mints_codes_unless_the_key_is_encrypted(naive_lab, solutions_lab):
     from mfalab.attacks import seed_theft
 
