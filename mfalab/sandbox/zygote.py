@@ -145,28 +145,32 @@ def serve(path):
         connection, _ = listener.accept()
         with connection:
             try:
-                request = json.loads(connection.makefile("rb").readline())
-            except ValueError:
+                _handle(listener, connection, children)
+            except (OSError, ValueError):  # a requester that went away or sent garbage
                 continue
-            if request.get("kill"):
-                _answer(connection, {"killed": kill_all(children)})
-                children.clear()
-                continue
-            go_read, go_write = os.pipe()
-            pid = os.fork()
-            if pid == 0:
-                listener.close()
-                os.close(go_write)
-                os.read(go_read, 1)  # wait until the parent has sent the pid
-                os.close(go_read)
-                serve_child(request, connection)
-            os.close(go_read)
-            children.append(pid)
-            try:
-                _answer(connection, {"pid": pid})
-            finally:
-                os.write(go_write, b"x")
-                os.close(go_write)
+
+
+def _handle(listener, connection, children):
+    request = json.loads(connection.makefile("rb").readline(65536))
+    if request.get("kill"):
+        _answer(connection, {"killed": kill_all(children)})
+        children.clear()
+        return
+    go_read, go_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        listener.close()
+        os.close(go_write)
+        os.read(go_read, 1)  # wait until the parent has sent the pid
+        os.close(go_read)
+        serve_child(request, connection)
+    os.close(go_read)
+    children.append(pid)
+    try:
+        _answer(connection, {"pid": pid})
+    finally:
+        os.write(go_write, b"x")
+        os.close(go_write)
 
 
 def kill_all(pids):

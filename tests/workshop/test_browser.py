@@ -68,13 +68,19 @@ def next_step(driver):
 
 
 def _stale(element):
-    from selenium.common.exceptions import StaleElementReferenceException
+    """Has the page that held `element` been replaced? Chromium says so with a stale-element
+    error, or, when asked mid-navigation, that the node "does not belong to the document"."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 
     try:
         element.tag_name  # noqa: B018
         return False
     except StaleElementReferenceException:
         return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
 
 
 def banner(driver):
