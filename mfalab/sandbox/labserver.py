@@ -114,8 +114,6 @@ class SandboxLab(Lab):
         if self._process is not None:
             kill_group(self._process)
             self._process.stdout.close()
-            if hasattr(self._process, "close"):
-                self._process.close()
             self._process = None
         if self._workdir is not None:
             self._workdir.cleanup()

@@ -188,8 +188,8 @@ def kill_all(pids):
 class Forked:
     """A lab server forked by the zygote, with the bits of subprocess.Popen SandboxLab uses."""
 
-    def __init__(self, pid, connection, reader):
-        self.pid, self.connection, self.stdout = pid, connection, reader
+    def __init__(self, pid, stdout):
+        self.pid, self.stdout = pid, stdout  # closing stdout closes the connection
         self.returncode = None
 
     def poll(self):
@@ -211,10 +211,6 @@ class Forked:
     def wait(self, timeout=None):
         return self.returncode
 
-    def close(self):
-        self.stdout.close()
-        self.connection.close()
-
 
 def _ask(path, request):
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -222,13 +218,13 @@ def _ask(path, request):
     connection.connect(path)
     connection.sendall((json.dumps(request) + "\n").encode())
     connection.settimeout(None)
-    return connection, connection.makefile("rb")
+    return connection
 
 
 def kill_servers(path):
     """Kill every lab server the zygote at `path` has forked; returns how many."""
-    connection, reader = _ask(path, {"kill": True})
-    with connection, reader:
+    connection = _ask(path, {"kill": True})
+    with connection, connection.makefile("rb") as reader:
         return json.loads(reader.readline() or b"{}").get("killed", 0)
 
 
@@ -237,9 +233,9 @@ def check_import(path, module, name, workdir, limits, timeout):
 
     Returns None when it imported, else why not (a sentence). The child is killed either way.
     """
-    connection, reader = _ask(path, {"import": str(module), "name": name, "workdir": str(workdir),
-                                     "limits": asdict(limits.resolved())})
-    with connection, reader:
+    connection = _ask(path, {"import": str(module), "name": name, "workdir": str(workdir),
+                             "limits": asdict(limits.resolved())})
+    with connection, connection.makefile("rb") as reader:
         pid = json.loads(reader.readline() or b"{}").get("pid")
         connection.settimeout(timeout)
         try:
@@ -264,14 +260,17 @@ def spawn(path, code, workdir, limits):
 
     Returns a Forked process whose stdout gives the {"port": N} line when the lab is ready.
     """
-    request = {"code": code, "workdir": str(workdir), "limits": asdict(limits.resolved())}
-    connection, reader = _ask(path, request)
-    answer = json.loads(reader.readline() or b"{}")
-    if "pid" not in answer:
-        reader.close()
-        connection.close()
-        raise OSError("the lab zygote did not answer")
-    return Forked(answer["pid"], connection, reader)
+    connection = _ask(path, {"code": code, "workdir": str(workdir), "limits": asdict(limits.resolved())})
+    line = b""
+    while not line.endswith(b"\n"):  # unbuffered: the port line must stay for the caller's select()
+        byte = connection.recv(1)
+        if not byte:
+            connection.close()
+            raise OSError("the lab zygote did not answer")
+        line += byte
+    stdout = connection.makefile("rb")
+    connection.close()  # the socket stays open until stdout is closed
+    return Forked(json.loads(line)["pid"], stdout)
 
 
 if __name__ == "__main__":
