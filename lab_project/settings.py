@@ -28,7 +28,7 @@ LAB_CODE = os.environ.get("MFALAB_CODE", "exercises")
 if LAB_CODE not in ("exercises", "solutions", "naive") and not Path(LAB_CODE).is_dir():
     raise ImproperlyConfigured(
         f"MFALAB_CODE={LAB_CODE!r} is not a folder. Use 'exercises', 'solutions', "
-        "'naive', or the path of a folder that holds ex01_totp.py ... ex05_webauthn.py."
+        "'naive', or the path of a folder that holds ex01_totp.py ... ex06_step_up.py."
     )
 
 INSTALLED_APPS = [

@@ -17,9 +17,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lab_project.mfa.exercise_names import EXERCISES
+
 REPO = Path(__file__).resolve().parent.parent
 TESTS = REPO / "tests" / "exercises"
-EXERCISES = ("ex01", "ex02", "ex03", "ex04", "ex05")
 
 
 class CheckError(ValueError):

@@ -65,7 +65,7 @@ def main(argv=None):
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("prepare", help=prepare.__doc__).set_defaults(run=prepare)
     checking = commands.add_parser("check", help="run an exercise's public tests against your code")
-    checking.add_argument("exercise", help="ex01 ... ex05")
+    checking.add_argument("exercise", help="ex01 ... ex06")
     checking.add_argument("--code", default="exercises", help="exercises (default), solutions or a folder")
     checking.set_defaults(run=check)
     running = commands.add_parser("notebooks", help=notebooks.__doc__)

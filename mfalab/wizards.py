@@ -71,16 +71,30 @@ def logout(client) -> Page:
     return client.post(LOGOUT)
 
 
-def setup_method(client, method) -> Page:
+def setup_method(client, method, *, start_with_get=True) -> Page:
     """Open the setup wizard, pass its welcome step and pick `method` ("generator",
-    "sms", "call", "email", "webauthn"); the page of that method's step."""
-    page = client.get(SETUP)
-    if page.status != 200:
-        raise WizardError(f"The setup wizard answered {page.status} {page.location}: sign in first.")
+    "sms", "call", "email", "webauthn"); the page of that method's step.
+
+    start_with_get=False: POST straight away, as an attacker does where the GET would
+    send them away (two-factor sends a user who has a device away on GET only)."""
+    if start_with_get:
+        page = client.get(SETUP)
+        if page.status != 200:
+            raise WizardError(f"The setup wizard answered {page.status} {page.location}: sign in first.")
     page = client.post(SETUP, {"setup_view-current_step": "welcome"})
+    if page.status != 200:
+        return page
     if 'name="method-method"' in page.text:
         page = client.post(SETUP, {"setup_view-current_step": "method", "method-method": method})
     return page
+
+
+def secret_from_setup_page(page) -> bytes:
+    """The secret of the otpauth:// link on the setup wizard's authenticator-app step."""
+    found = OTPAUTH.search(page.text)
+    if not found:
+        raise WizardError(f"No otpauth:// link on the setup page (status {page.status}): {form_errors(page)}")
+    return secret_from_uri(html.unescape(found.group(1)))
 
 
 def setup_totp(client, code_for) -> tuple[bytes, Page]:
@@ -90,10 +104,7 @@ def setup_totp(client, code_for) -> tuple[bytes, Page]:
     'setup complete' on success).
     """
     page = setup_method(client, "generator")
-    found = OTPAUTH.search(page.text)
-    if not found:
-        raise WizardError(f"No otpauth:// link on the setup page (status {page.status}): {form_errors(page)}")
-    secret = secret_from_uri(html.unescape(found.group(1)))
+    secret = secret_from_setup_page(page)
     page = client.post(SETUP, {"setup_view-current_step": "generator", "generator-token": code_for(secret)})
     if page.status != 302:
         raise WizardError(f"The setup wizard refused the code: {form_errors(page) or page.status}")

@@ -17,15 +17,10 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 
+from .exercise_names import EXERCISES, MODULES  # noqa: F401  (EXERCISES: for importers)
+
 log = logging.getLogger("lab")
 
-MODULES = {
-    "ex01": "ex01_totp",
-    "ex02": "ex02_otp_required",
-    "ex03": "ex03_backup_codes",
-    "ex04": "ex04_mfa_policy",
-    "ex05": "ex05_webauthn",
-}
 _said = set()
 
 

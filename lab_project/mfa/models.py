@@ -76,3 +76,22 @@ class BackupCodeDevice(Device):
         from .backup import verify_code
 
         return verify_code(self.user, token)
+
+
+class EnrolmentCode(models.Model):
+    """A single-use, time-limited code an administrator issues so that a privileged user past
+    the grace period may enrol a device (exercise 4). Only a SHA-256 digest is kept: the code
+    has 80 random bits, so a fast hash is enough (no one can try 2**80 guesses)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolment_codes")
+    digest = models.CharField(max_length=64, unique=True)
+    issued_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"enrolment code for {self.user} ({'used' if self.used_at else 'unused'})"

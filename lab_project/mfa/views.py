@@ -1,18 +1,24 @@
-"""The lab's own two-factor pages: the login wizard and the backup-codes page.
+"""The lab's own two-factor pages.
 
-Both hand backup codes to exercise 3 (lab_project.mfa.backup) and fall back to
-django-otp's plaintext backup tokens while it is not written.
+- the login wizard and the backup-codes page hand backup codes to exercise 3
+  (lab_project.mfa.backup) and fall back to django-otp's plaintext tokens while it is
+  not written;
+- the setup wizard records when it verified the session (exercise 6 needs the time);
+- the enrolment-code page lets a privileged user past the grace period redeem the code an
+  administrator issued (exercise 4).
 """
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django_otp.decorators import otp_required
-from two_factor.views import LoginView
+from two_factor.views import LoginView, SetupView
 
-from . import backup
+from . import backup, enrolment, stepup
 from .exercise_code import implementation
 from .models import BackupCodeDevice
 
@@ -48,6 +54,43 @@ class LabLoginView(LoginView):
         if self.steps.current == self.TOKEN_STEP:
             context["backup_tokens"] = backup.remaining_codes(self.get_user())
         return context
+
+
+class LabSetupView(SetupView):
+    """two-factor's setup wizard; finishing it verifies the session with the new device."""
+
+    @classmethod
+    def get_prefix(cls, request, *args, **kwargs):
+        return "setup_view"  # the form field prefix two-factor's templates and clients use
+
+    def done(self, form_list, **kwargs):
+        response = super().done(form_list, **kwargs)
+        stepup.record_verification(self.request)
+        return response
+
+
+@method_decorator([never_cache, login_required], name="dispatch")
+class EnrolmentCodeView(View):
+    """Redeem an administrator's enrolment code, then go on to the setup wizard."""
+
+    template_name = "mfa/enrolment_code.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"next": self.next_url(request)})
+
+    def post(self, request):
+        try:
+            enrolment.redeem(request, request.POST.get("code", ""))
+        except enrolment.EnrolmentCodeError as error:
+            return render(request, self.template_name, {"error": str(error), "next": self.next_url(request)},
+                          status=400)
+        messages.success(request, "Enrolment code accepted: set up your second factor now.")
+        return redirect("two_factor:setup")
+
+    @staticmethod
+    def next_url(request):
+        url = request.POST.get("next") or request.GET.get("next") or ""
+        return url if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}) else ""
 
 
 @method_decorator([never_cache, login_required, otp_required], name="dispatch")

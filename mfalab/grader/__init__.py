@@ -10,4 +10,4 @@
 - release / autograder: the student edition and the Gradescope autograder zip.
 """
 
-EXERCISES = ("ex01", "ex02", "ex03", "ex04", "ex05")
+from lab_project.mfa.exercise_names import EXERCISES  # noqa: F401  (one list for the kit)

@@ -1,7 +1,7 @@
 """Find submissions and stage their exercise modules, safely.
 
 A submission is a folder or a .zip whose name is the student id. It holds some of
-ex01_totp.py ... ex05_webauthn.py, flat or under exercises/ (a zip may wrap them in one
+ex01_totp.py ... ex06_step_up.py, flat or under exercises/ (a zip may wrap them in one
 top folder). Only those modules are staged, into a clean flat folder: nothing else in a
 submission is ever copied, a zip member cannot escape (zip-slip), links are ignored and
 sizes are capped.
