@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     # The lab's own apps.
     "lab_project.bank",
     "lab_project.mfa",
+    "lab_project.guard",
 ]
 
 MIDDLEWARE = [
@@ -90,7 +91,9 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("MFALAB_DB", str(VAR_DIR / "lab.sqlite3")),
-        "OPTIONS": {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
+        # IMMEDIATE: a transaction takes SQLite's write lock when it begins, so the lab's
+        # read-check-write of one-time state (lab_project.guard) is serialised.
+        "OPTIONS": {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"},
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -131,6 +134,10 @@ TWO_FACTOR_SMS_GATEWAY = "lab_project.mfa.outbox.OutboxGateway"
 TWO_FACTOR_CALL_GATEWAY = "lab_project.mfa.outbox.OutboxGateway"
 TWO_FACTOR_WEBAUTHN_RP_NAME = "MFA Lab Bank"
 TWO_FACTOR_WEBAUTHN_RP_ID = "localhost"
+# The origin security-key sign-ins must come from, pinned here and never read from the
+# request's Host header. Lab servers that mfalab starts register their own
+# (lab_project.guard.origins); this is runserver's default address.
+LAB_ORIGIN = os.environ.get("MFALAB_ORIGIN", "http://localhost:8000")
 PHONENUMBER_DEFAULT_REGION = "GB"
 
 # Mail never leaves the lab: every message lands in the outbox table.
@@ -139,6 +146,15 @@ DEFAULT_FROM_EMAIL = "security@bank.lab"
 
 # Exercise 4: how long a newly privileged user may work before MFA is required.
 LAB_MFA_GRACE_PERIOD_DAYS = int(os.environ.get("MFALAB_GRACE_DAYS", "7"))
+
+# How long the lab waits for a learner's verifier (ex01 verify_totp, ex05 verify_assertion)
+# before it refuses that sign-in.
+LAB_EXERCISE_TIMEOUT = float(os.environ.get("MFALAB_EXERCISE_TIMEOUT", "2"))
+# The hardened lab's SMS and voice policy: at most N codes sent to one user per S seconds
+# of the lab clock ("N/S"; "off" for none). On with the solutions, off otherwise, so the
+# naive lab still shows the flood. No exercise stops a flood: this setting does.
+_SEND_LIMIT = os.environ.get("MFALAB_SMS_SEND_LIMIT", "3/600" if LAB_CODE == "solutions" else "off")
+LAB_SMS_SEND_LIMIT = None if _SEND_LIMIT == "off" else tuple(int(n) for n in _SEND_LIMIT.split("/"))
 
 LOGGING = {
     "version": 1,

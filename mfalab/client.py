@@ -37,6 +37,7 @@ class InProcessClient:
     """Django's test client with the lab's host name, so WebAuthn's RP ID matches."""
 
     host = "localhost"
+    origin = f"http://{host}"
 
     def __init__(self):
         from django.test import Client
@@ -72,7 +73,9 @@ class InProcessClient:
 class HttpClient:
     """A requests session against a served lab, posting forms with their CSRF token."""
 
-    def __init__(self, base_url, timeout=30):
+    def __init__(self, base_url, timeout=30, *, host=None):
+        """host: send this Host header (and a matching Origin) instead of base_url's, as a
+        relay that forges it would; the connection still goes to base_url."""
         import requests
 
         self.base_url = base_url.rstrip("/")  # may carry a path prefix (behind a proxy)
@@ -82,6 +85,9 @@ class HttpClient:
         self.timeout = timeout
         self._session = requests.Session()
         self._session.headers["User-Agent"] = "mfalab-client"
+        self.claimed_origin = f"{parts.scheme}://{host}" if host else self.origin
+        if host:
+            self._session.headers["Host"] = host
 
     def _url(self, path):
         """A lab path ("/dashboard/"), or one the server sent that already has the prefix."""
@@ -100,7 +106,7 @@ class HttpClient:
         if token and "csrfmiddlewaretoken" not in data:
             data["csrfmiddlewaretoken"] = token
         response = self._session.post(self._url(path), data=data, allow_redirects=follow, timeout=self.timeout,
-                                      headers={"Origin": self.origin, "Referer": self._url(path)})
+                                      headers={"Origin": self.claimed_origin, "Referer": self._url(path)})
         return self._page(response)
 
     def cookie(self, name):

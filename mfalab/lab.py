@@ -95,16 +95,28 @@ class Lab:
         return totp_code(device.bin_key, step * device.step, step=device.step, digits=device.digits)
 
     def forget_used_codes(self, username):
-        """Forget which time steps the persona's TOTP device has accepted (django-otp's last_t).
+        """Forget which time steps the persona's TOTP device (django-otp's last_t) and phone
+        (the lab's PhoneCode.used_at) have accepted.
 
         With tolerance 1 a device accepts at most two new codes per 30-s step (now and the
-        next one), so a demonstration that signs the same persona in a third time within
-        one step would have to wait for the clock. A scenario whose victim "signed in
-        earlier" calls this first; the replay check itself is untouched.
+        next one), and a phone code of one step only once, so a demonstration that signs the
+        same persona in again within one step would have to wait for the clock. A scenario
+        whose victim "signed in earlier" calls this first; the replay check itself is untouched.
         """
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
+        from lab_project.guard.models import PhoneCode
+
         TOTPDevice.objects.using(self.alias).filter(user__username=username).update(last_t=-1)
+        PhoneCode.objects.using(self.alias).filter(device__user__username=username).update(used_at=None)
+
+    def forget_failures(self, username):
+        """Reset the throttles of the persona's devices, as after a successful sign-in: a
+        scenario must not be slowed by an earlier scenario's failed attempts."""
+        for device in self.devices(username):
+            if hasattr(device, "throttle_reset"):
+                type(device).objects.using(self.alias).filter(pk=device.pk).update(
+                    throttling_failure_count=0, throttling_failure_timestamp=None)
 
     def _read_code(self, username, channel, since):
         persona = self.persona(username)
@@ -127,6 +139,8 @@ class Lab:
 
             return login_with_key(self, username, persona_key(username, self), client, next_url=next_url)
         client = client or self.client()
+        if factor in ("sms", "call"):
+            self.forget_used_codes(username)  # a code of this step may have signed the persona in already
         last_message = max([m.id for m in self.outbox()], default=0)
         page = wizards.password_step(client, username, persona.password, next_url=next_url)
         if wizards.signed_in(page):
@@ -165,9 +179,12 @@ class InProcessLab(Lab):
     """The lab inside this process: Django's test client, the default database."""
 
     def __init__(self, *, code, db_path):
+        from lab_project.guard.origins import serving
+
         super().__init__(code=code)
         self.db_path = Path(db_path)
         self.servers = []
+        serving(InProcessClient.origin)  # what the test client's requests come from
 
     def client(self):
         return InProcessClient()

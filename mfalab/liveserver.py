@@ -10,6 +10,20 @@ class PortInUse(OSError):
     pass
 
 
+def few_malloc_arenas(arenas=2):
+    """Cap glibc's malloc arenas. Each thread that allocates may get an arena of its own, 64 MB of
+    address space each: under a sandbox's address-space limit (1 GiB) a server ran out at
+    about 15 request threads and dropped the connections of parallel requests."""
+    import ctypes
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None).mallopt(-8, arenas)  # M_ARENA_MAX
+        except (OSError, AttributeError):
+            pass  # not glibc
+
+
 def make_server(port=0, app=None):
     """A threaded WSGI server for the lab's app (or `app`) on 127.0.0.1:`port` (0: a free one).
 
@@ -26,6 +40,7 @@ def make_server(port=0, app=None):
         def log_message(self, *args):
             pass
 
+    few_malloc_arenas()
     try:
         server = ThreadedWSGIServer((LOCALHOST, port), QuietHandler, allow_reuse_address=False)
     except OSError as error:
@@ -33,8 +48,17 @@ def make_server(port=0, app=None):
             raise PortInUse(error.errno, f"Port {port} is already in use: pass port=0 for a free one, "
                                          "or stop whatever listens there.") from None
         raise
-    server.set_app(app or StaticFilesHandler(WSGIHandler()))
+    app = app or StaticFilesHandler(WSGIHandler())
+    server.set_app(app)
+    if isinstance(app, (StaticFilesHandler, WSGIHandler)):  # the lab itself, not a relay's app
+        from lab_project.guard.origins import serving
+
+        serving(origin(server.server_address[1]))
     return server
+
+
+def origin(port):
+    return f"http://localhost:{port}"
 
 
 class LiveServer:
@@ -46,13 +70,16 @@ class LiveServer:
     def __init__(self, port=0, app=None):
         self._server = make_server(port, app)
         self.port = self._server.server_address[1]
-        self.url = f"http://localhost:{self.port}"
+        self.url = origin(self.port)
         # stop() waits for the loop to notice: poll every 50 ms, not socketserver's 500 ms.
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name=f"lab-{self.port}", daemon=True)
         self._thread.start()
 
     def stop(self):
+        from lab_project.guard.origins import stopped
+
+        stopped(self.url)
         if self._thread.is_alive():
             self._server.shutdown()
             self._server.server_close()

@@ -19,14 +19,24 @@ def _token_in(text):
     return match.group(1) if match else ""
 
 
+def _note(device, token):
+    """Tell the lab's phone-code record (send limit, single use) about a code sent to a saved device."""
+    if device.pk is not None:
+        from lab_project.guard.phone import record_send
+
+        record_send(device, token)
+
+
 class OutboxGateway:
     """Send a one-time code to a phone: here, write it to the outbox."""
 
     def send_sms(self, device, token):
+        _note(device, token)
         body = f"MFA Lab Bank: your sign-in code is {token}. Never share it."
         OutboxMessage.objects.create(channel=OutboxMessage.SMS, to=str(device.number), body=body, token=token)
 
     def make_call(self, device, token):
+        _note(device, token)
         spoken = ", ".join(token)
         body = f"This is MFA Lab Bank. Your code is {spoken}. Again: {spoken}."
         OutboxMessage.objects.create(channel=OutboxMessage.CALL, to=str(device.number), body=body, token=token)

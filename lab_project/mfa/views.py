@@ -16,7 +16,11 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django_otp.decorators import otp_required
+from two_factor.plugins.phonenumber.models import PhoneDevice
 from two_factor.views import LoginView, SetupView
+
+from lab_project.guard import forms as guard_forms
+from lab_project.guard import phone
 
 from . import backup, enrolment, stepup
 from .exercise_code import implementation
@@ -54,6 +58,23 @@ class LabLoginView(LoginView):
         if self.steps.current == self.TOKEN_STEP:
             context["backup_tokens"] = backup.remaining_codes(self.get_user())
         return context
+
+    def get_form_list(self):
+        """The token step checks codes through the lab (lab_project.guard: exercises 1 and 5)."""
+        form_list = super().get_form_list()
+        if self.TOKEN_STEP in form_list:
+            form_list[self.TOKEN_STEP] = guard_forms.lab_form(form_list[self.TOKEN_STEP])
+        return form_list
+
+    def render(self, form=None, **kwargs):
+        """With a send limit (the hardened lab), a phone code is sent only while the limit allows."""
+        device = self.get_device() if self.steps.current == self.TOKEN_STEP else None
+        if (not isinstance(device, PhoneDevice) or phone.sends_left(device.user) is None
+                or (form is not None and form.is_bound and not form.is_valid())):
+            return super().render(form, **kwargs)
+        if not phone.send_code(device):
+            messages.warning(self.request, phone.LIMIT_REACHED)
+        return super(LoginView, self).render(form, **kwargs)  # two-factor's own render would send again
 
 
 class LabSetupView(SetupView):

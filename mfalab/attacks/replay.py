@@ -13,8 +13,8 @@ from .results import AttackResult, factor_name, lab_name, page_evidence, reached
 def victim_login(lab, username):
     """The victim signs in normally; returns the code they typed."""
     persona = lab.persona(username)
+    lab.forget_used_codes(username)  # earlier scenes' sign-ins must not use up this step's codes
     if persona.factor == "totp":
-        lab.forget_used_codes(username)  # earlier scenes' sign-ins must not use up this step's codes
         code = lab.current_code(username)
         lab.login(username, code=code)
         return code

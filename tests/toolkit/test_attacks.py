@@ -82,12 +82,14 @@ def test_sms_and_email_interception_work_on_both_labs(naive_lab, solutions_lab):
         assert email.succeeded and email.evidence["code"] in email.evidence["intercepted"], email
 
 
-def test_sms_codes_replay_and_totp_codes_do_not(naive_lab, solutions_lab):
+def test_sms_codes_replay_on_naive_and_no_code_replays_with_exercise_1(naive_lab, solutions_lab):
+    sms = attacks.replay.replay(naive_lab, "bob")
+    assert sms.succeeded and sms.evidence["page"] == "/dashboard/", sms
     for served in (naive_lab, solutions_lab):
-        sms = attacks.replay.replay(served, "bob")
         totp = attacks.replay.replay(served, "alice")
-        assert sms.succeeded and sms.evidence["page"] == "/dashboard/", sms
         assert not totp.succeeded and "Invalid token" in totp.evidence["error"], totp
+    sms = attacks.replay.replay(solutions_lab, "bob")
+    assert not sms.succeeded and "Invalid token" in sms.evidence["error"], sms
 
 
 def test_the_totp_replay_scene_runs_after_earlier_sign_ins_in_the_same_step(lab):
