@@ -47,7 +47,7 @@ def test_ordinary_users_are_untouched(graded_lab):
     assert graded_lab.login("sam").get("/rates/").status == 302, "sam is overdue: he must set up a device"
 
 
-@pytest.mark.points(3, hint="A privileged user with a device but an unverified session goes to "
+@pytest.mark.points(2, hint="A privileged user with a device but an unverified session goes to "
                             "two_factor:login with ?next= (redirect_to_login).")
 def test_unverified_privileged_user_with_a_device_must_verify(graded_lab):
     """A privileged user with a device but an unverified session is sent to the two-factor login"""
@@ -78,11 +78,37 @@ def test_grace_period_lets_through_with_a_warning(graded_lab):
         "no warning naming the end of the grace period (2030-01-15)"
 
 
-@pytest.mark.points(2, hint="After grace_period_ends(user): redirect to two_factor:setup with ?next=.")
-def test_after_the_grace_period_setup_is_required(graded_lab):
-    """After the grace period a privileged user without a device is sent to the setup wizard"""
+def redeem_a_code(lab, username="sam"):
+    """An administrator issued `username` an enrolment code; a session of theirs redeemed it."""
+    from lab_project.mfa import enrolment
+
+    code = enrolment.issue(lab.user(username), issued_by="test", using=lab.alias)
+    client = lab.login(username)
+    client.get("/account/enrol/")
+    page = client.post("/account/enrol/", {"code": code})
+    assert page.status == 302, f"the enrolment-code page refused a fresh code: {page.status}"
+    return client
+
+
+@pytest.mark.points(2, hint="After grace_period_ends(user): redirect to the enrolment-code page "
+                            "(reverse('enrolment_code')) with ?next=, the setup wizard included.")
+def test_after_the_grace_period_an_enrolment_code_is_required(graded_lab):
+    """After the grace period a privileged user without a device is sent to the enrolment-code page"""
     privileged_since(graded_lab, "sam", NOW - GRACE - timedelta(hours=1))
     client = graded_lab.login("sam")
-    for path in ("/", "/rates/"):
+    for path in ("/", "/rates/", "/account/two_factor/setup/"):
         page = client.get(path)
-        assert goes_to(page, "/account/two_factor/setup/", path), f"sam at {path}: {page.status} {page.location}"
+        assert goes_to(page, "/account/enrol/", path), f"sam at {path}: {page.status} {page.location}"
+    page = client.post("/account/two_factor/setup/", {"setup_view-current_step": "welcome"})
+    assert goes_to(page, "/account/enrol/", "/account/two_factor/setup/"), \
+        f"a POST to the setup wizard: {page.status} {page.location} (an attacker posts where a GET is refused)"
+
+
+@pytest.mark.points(1, hint="lab_project.mfa.enrolment.redeemed(request): let the setup wizard through and "
+                            "send every other page to two_factor:setup.")
+def test_a_redeemed_enrolment_code_opens_the_setup_wizard(graded_lab):
+    """Once this session redeemed an administrator's code, the setup wizard opens"""
+    privileged_since(graded_lab, "sam", NOW - GRACE - timedelta(hours=1))
+    client = redeem_a_code(graded_lab)
+    assert client.get("/account/two_factor/setup/").status == 200
+    assert goes_to(client.get("/rates/"), "/account/two_factor/setup/", "/rates/")

@@ -5,6 +5,7 @@ import sys
 
 import pytest
 
+from lab_project.mfa.exercise_names import EXERCISES
 from mfalab.check import CheckError, check, module_status
 
 
@@ -72,7 +73,7 @@ def test_mfalab_check_is_the_function_even_after_its_module_is_imported():
     assert callable(mfalab.boot)
 
 
-@pytest.mark.parametrize("exercise", ["ex01", "ex02", "ex03", "ex04", "ex05"])
+@pytest.mark.parametrize("exercise", EXERCISES)
 def test_every_graded_test_fails_on_the_untouched_stub(exercise):
     """The stubs score zero on public and hidden tests alike (the solutions' full marks are
     the graded tests themselves, run with the default --code solutions)."""

@@ -85,6 +85,36 @@ HALF_RIGHT_EX04 = '''
 '''
 
 
+HALF_RIGHT_EX06 = '''
+    """Half right: a password-only session is refused, but an old session is not, and nobody is told."""
+    from functools import wraps
+
+    from django.contrib.auth.views import redirect_to_login
+    from django.urls import reverse
+    from django_otp import user_has_device
+
+
+    def require_step_up(view):
+        @wraps(view)
+        def verified(request, *args, **kwargs):
+            if request.user.is_authenticated and (request.user.is_verified() or not user_has_device(request.user)):
+                return view(request, *args, **kwargs)
+            return redirect_to_login(request.get_full_path(), reverse("two_factor:login"))
+
+        return verified
+
+
+    def notify_factor_change(user, change, when):
+        pass
+'''
+
+
+def test_a_half_right_exercise_6_earns_some_points_but_not_all(grade_submission):
+    report = grade_submission("ex06", HALF_RIGHT_EX06)
+    points, most = report.score, report.max_score
+    assert most == 20 and 0 < points < 20, f"{points}/{most}"
+
+
 def test_a_half_right_exercise_2_earns_some_points_but_not_all(grade_submission):
     report = grade_submission("ex02", HALF_RIGHT_EX02)
     points, most = report.score, report.max_score
