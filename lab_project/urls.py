@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from two_factor.urls import urlpatterns as two_factor_urls
 
 from lab_project.mfa.exercise_code import secure_admin
+from lab_project.mfa.routes import FACTOR_CHANGING_ROUTES
 from lab_project.mfa.stepup import factor_change
 from lab_project.mfa.views import BackupCodesView, EnrolmentCodeView, LabLoginView, LabSetupView
 
@@ -26,7 +27,7 @@ admin.site.password_change = factor_change(admin.site.password_change)
 LAB_VIEWS = {"login": LabLoginView.as_view(), "setup": LabSetupView.as_view(),
              "backup_tokens": BackupCodesView.as_view()}
 # two-factor's views that add, remove or replace a factor: exercise 6 guards each one.
-FACTOR_CHANGING = {"setup", "qr", "backup_tokens", "disable", "phone_create", "phone_delete"}
+FACTOR_CHANGING = {name.split(":")[-1] for name in FACTOR_CHANGING_ROUTES if name.startswith("two_factor:")}
 
 
 def lab_two_factor(patterns):

@@ -3,7 +3,9 @@
 - `routes()` walks every named URL pattern of the lab and gives each a concrete path
   to request (sample values for its parameters).
 - `PUBLIC_ROUTES`: the routes a visitor without a verified second factor must reach
-  (the public bank pages, the ways in and out, and what enrolment needs).
+  (the public bank pages, the ways in and out). `FACTOR_CHANGING_ROUTES`: the routes that
+  add, remove or replace a factor; a user with a device needs a recent second factor there
+  (exercise 6), a user without one may enrol a first device.
 - `access_table(lab, views)` signs in the four kinds of visitor (anonymous, no device,
   a device but an unverified session, verified) and records what each view answers.
 - `settings_lines(...)` quotes the lab's own settings/URL files for the notebook.
@@ -12,15 +14,16 @@
 from dataclasses import dataclass
 from pathlib import Path
 
+from lab_project.mfa.routes import FACTOR_CHANGING_ROUTES  # noqa: F401  (the lab's list, re-exported)
+
 # Route name -> why it stays reachable without a verified second factor.
 PUBLIC_ROUTES = {
     "bank:home": "public page",
     "bank:rates": "public page",
     "bank:signup": "opening an account",
     "two_factor:login": "the two-factor login wizard",
-    "two_factor:setup": "enrolling a first device (needs a password login only)",
-    "two_factor:qr": "the QR code of the setup wizard",
-    "two_factor:profile": "lists the devices; every change on it needs verification",
+    "two_factor:profile": "lists the devices; every change on it needs a recent second factor",
+    "enrolment_code": "redeeming an administrator's enrolment code (exercise 4)",
     "two_factor:two_factor_webauthn:create_credential": "JavaScript of the WebAuthn setup step",
     "two_factor:two_factor_webauthn:get_credential": "JavaScript of the WebAuthn login step",
     "password_login": "Django's password-only login (signing in is not reaching anything)",
@@ -49,6 +52,10 @@ class Route:
     @property
     def public(self):
         return self.name in PUBLIC_ROUTES
+
+    @property
+    def changes_factor(self):
+        return self.name in FACTOR_CHANGING_ROUTES
 
 
 def _named_patterns(patterns, prefix="", namespace=None):

@@ -27,6 +27,7 @@ from .exercise_code import call, say_once
 SESSION_KEY = "lab_verified_at"
 
 
+
 def record_verification(request):
     """This session just passed a second-factor step: remember when, by the lab clock."""
     request.session[SESSION_KEY] = clock.now().isoformat()

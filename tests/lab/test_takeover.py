@@ -281,3 +281,19 @@ def test_one_enrolment_code_sent_in_10_parallel_sessions_is_redeemed_once(harden
     with ThreadPoolExecutor(10) as pool:
         pages = list(pool.map(lambda c: c.post("/account/enrol/", {"code": code}), clients))
     assert sorted(p.status for p in pages) == [302] + [400] * 9
+
+
+def test_the_bypass_sweep_finds_the_setup_wizard_when_only_exercise_6_is_missing(tmp_path, django_db_blocker):
+    """With ex02 written and ex06 not, GETs of sensitive pages are refused, but a POST to the setup
+    wizard still answers: the row must not read "blocked"."""
+    import shutil
+
+    from mfalab.attacks import bypass
+    from mfalab.check import REPO
+
+    for module in ("ex02_otp_required", "ex04_mfa_policy"):
+        shutil.copy(REPO / "solutions" / f"{module}.py", tmp_path)
+    with django_db_blocker.unblock(), SandboxLab(str(tmp_path)) as lab:
+        result = bypass.password_only(lab, "alice")
+        assert result.succeeded and result.evidence["reached"] == ["POST /account/two_factor/setup/"], result
+        assert takeover.enrolment(lab.reset(), "alice").succeeded

@@ -24,8 +24,10 @@ def port_closed(port):
 def test_bypass_works_on_naive_and_is_blocked_when_mfa_is_required(naive_lab, solutions_lab):
     naive = attacks.bypass.password_only(naive_lab)
     hardened = attacks.bypass.password_only(solutions_lab)
-    assert naive.succeeded and naive.evidence["page"] == "/dashboard/", naive
-    assert not hardened.succeeded and hardened.evidence["page"] == "302 -> /account/login/", hardened
+    assert naive.succeeded and "GET /dashboard/" in naive.evidence["reached"], naive
+    assert "POST /transfer/" in naive.evidence["reached"], "the sweep posts too"
+    assert not hardened.succeeded and hardened.evidence["reached"] == [], hardened
+    assert hardened.evidence["requests"] > 100, "every route, by GET and by POST"
     assert (naive.lab, hardened.lab) == ("naive", "solutions")
 
 

@@ -11,6 +11,8 @@ def test_routes_cover_the_lab_and_the_public_list_names_real_routes(lab):
     assert found["bank:statement"].path == "/statement/40000001.csv"
     assert found["bank:dashboard"].public is False and found["bank:home"].public is True
     assert set(enforcement.PUBLIC_ROUTES) <= set(found), set(enforcement.PUBLIC_ROUTES) - set(found)
+    assert set(enforcement.FACTOR_CHANGING_ROUTES) <= set(found), set(enforcement.FACTOR_CHANGING_ROUTES) - set(found)
+    assert not set(enforcement.PUBLIC_ROUTES) & set(enforcement.FACTOR_CHANGING_ROUTES), "a factor change is never public"
     assert any(name.startswith("admin:auth_user") for name in found)
 
 
