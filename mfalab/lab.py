@@ -110,6 +110,12 @@ class Lab:
         TOTPDevice.objects.using(self.alias).filter(user__username=username).update(last_t=-1)
         PhoneCode.objects.using(self.alias).filter(device__user__username=username).update(used_at=None)
 
+    def forget_sent_codes(self, username):
+        """Forget the SMS and voice codes sent to the persona (the hardened lab's send limit counts them)."""
+        from lab_project.guard.models import PhoneCode
+
+        PhoneCode.objects.using(self.alias).filter(device__user__username=username).delete()
+
     def forget_failures(self, username):
         """Reset the throttles of the persona's devices, as after a successful sign-in: a
         scenario must not be slowed by an earlier scenario's failed attempts."""

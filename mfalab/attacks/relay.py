@@ -220,8 +220,8 @@ def relay_webauthn(lab, username="dana", port=0, *, forge_host=False):
         reason = f"the victim's authenticator refused to sign for the relay: {refused_by_client}"
         where = "authenticator"
     elif ok:
-        reason = ("the relayed assertion signed the relay in: the lab took its expected origin from the Host "
-                  "header the relay sent" if forge_host else
+        reason = ("the relayed assertion, signed for the relay's origin, signed the relay in: the lab expected "
+                  "the origin the forged Host header named" if forge_host else
                   "the relayed assertion signed the relay in (origin binding failed!)")
         where = "nobody"
     else:

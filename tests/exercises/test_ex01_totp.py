@@ -67,14 +67,14 @@ def test_leading_zeros_kept(ex01):
     assert isinstance(code, str) and len(code) == 6
 
 
-@pytest.mark.points(2, hint="The TOTP counter is floor((at - t0) / step); pass `digits` on to hotp.")
+@pytest.mark.points(1, hint="The TOTP counter is floor((at - t0) / step); pass `digits` on to hotp.")
 def test_rfc6238_sha1_vectors(ex01):
     """totp() reproduces RFC 6238 Appendix B for SHA-1 with 8 digits"""
     got = {at: ex01.totp(RFC6238_SEEDS["sha1"], at, digits=8) for at in RFC6238_TOTP}
     assert got == {at: row["sha1"] for at, row in RFC6238_TOTP.items()}
 
 
-@pytest.mark.points(2, hint="Pick the hash from `digest` (hashlib.sha256, hashlib.sha512); the RFC's SHA-256 "
+@pytest.mark.points(1, hint="Pick the hash from `digest` (hashlib.sha256, hashlib.sha512); the RFC's SHA-256 "
                             "seed is 32 bytes and its SHA-512 seed 64 bytes.")
 def test_rfc6238_sha256_sha512_vectors(ex01):
     """totp() reproduces RFC 6238 Appendix B for SHA-256 and SHA-512"""
@@ -135,3 +135,15 @@ def test_invalid_arguments_raise_value_error(ex01):
     assert student_error(ex01.hotp, RFC4226_SECRET, 0, digest="md5").type_name == "ValueError"
     assert student_error(ex01.hotp, RFC4226_SECRET, 0, digits=5).type_name == "ValueError"
     assert student_error(ex01.totp, RFC4226_SECRET, 59, step=0).type_name == "ValueError"
+
+
+@pytest.mark.points(2, hint="The lab checks TOTP and SMS codes with your verify_totp and passes the device's last used "
+                            "step: return None for any matching step <= last_step.")
+def test_the_lab_refuses_a_replayed_code(graded_lab):
+    """The lab running your verify_totp refuses a used SMS code and a used TOTP code (real login wizard)"""
+    from mfalab.attacks import replay
+
+    sms = replay.replay(graded_lab, "bob")  # bob signs in, then the attacker sends his code again
+    assert not sms.succeeded and "Invalid token" in sms.evidence["error"], sms
+    totp = replay.replay(graded_lab, "alice")
+    assert not totp.succeeded and "Invalid token" in totp.evidence["error"], totp

@@ -36,7 +36,7 @@ def test_parse_assertion_authenticator_data(ex05):
     assert parsed["sign_count"] == 42
 
 
-@pytest.mark.points(2, hint="With AT: aaguid (16) | credentialIdLength (2, big-endian) | credentialId | COSE key.")
+@pytest.mark.points(1, hint="With AT: aaguid (16) | credentialIdLength (2, big-endian) | credentialId | COSE key.")
 def test_parse_attested_credential_data(ex05):
     """parse_authenticator_data reads the attested credential of a registration"""
     key = SoftAuthenticator("EdDSA", seed=b"public-at", aaguid=bytes(range(16)))
@@ -113,3 +113,14 @@ def test_cloned_authenticator(ex05):
     assert stored == 4
     kwargs, _, _ = ceremony.assertion_case(authenticator=twin)
     assert raised(ex05.verify_assertion, **dict(kwargs, stored_sign_count=stored)) == "SignCountNotIncreased"
+
+
+@pytest.mark.points(1, hint="The lab signs dana in with your verify_assertion and its own origin: compare "
+                            "clientData.origin with expected_origin exactly, whatever Host the request claims.")
+def test_the_lab_refuses_a_relayed_origin(graded_lab):
+    """The lab running your verify_assertion signs dana in with her key and refuses a relay that forges the Host"""
+    from mfalab.attacks import relay
+
+    graded_lab.login("dana")  # her own sign-in works
+    relayed = relay.relay_webauthn_forged_host(graded_lab)
+    assert not relayed.succeeded and relayed.evidence["refused by"] == "lab (origin check)", relayed
