@@ -33,10 +33,32 @@ def setup_lab_server():
                     "--url-prefix", "{base_url}" + NAME],
         "unix_socket": True,
         "absolute_url": True,
+        "environment": {"MFALAB_ORIGIN": jupyter_origin()},  # hosts and WebAuthn origin (settings_proxy)
         "timeout": 120,  # the first start may build the lab database (seconds)
         "new_browser_tab": True,
         "launcher_entry": {"title": "MFA Lab Bank", "path_info": NAME + "/", "category": "Other"},
     }
+
+
+def jupyter_origin():
+    """The origin learners' browsers use for this Jupyter server: MFALAB_ORIGIN, else JupyterHub's
+    public URL, else the running Jupyter server's own address, else http://localhost:8888."""
+    from urllib.parse import urlsplit
+
+    for variable in ("MFALAB_ORIGIN", "JUPYTERHUB_PUBLIC_URL", "JUPYTERHUB_HOST"):
+        parts = urlsplit(os.environ.get(variable, ""))
+        if parts.scheme and parts.netloc:
+            return f"{parts.scheme}://{parts.netloc}"
+    try:
+        from jupyter_server.serverapp import ServerApp
+
+        if ServerApp.initialized() and ServerApp.instance().port:
+            app = ServerApp.instance()
+            scheme = "https" if app.certfile else "http"
+            return f"{scheme}://localhost:{app.port}"
+    except Exception:  # noqa: BLE001 (no Jupyter server in this process)
+        pass
+    return "http://localhost:8888"
 
 
 class UnsafeSocketFolder(RuntimeError):
