@@ -164,5 +164,7 @@ LOGGING = {
     "loggers": {
         "lab": {"handlers": ["console"], "level": os.environ.get("MFALAB_LOG_LEVEL", "WARNING")},
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
+        # Attacks and route sweeps ask for pages that answer 4xx on purpose; only 5xx is news.
+        "django.request": {"level": "ERROR"},
     },
 }
