@@ -10,9 +10,9 @@ where the attacker has stolen a copy, the lab's database.
 LAB ONLY: these are teaching simulations against a local lab, never a real service.
 """
 
-from . import backup_dump, bruteforce, bypass, flood, interception, matrix, races, relay, replay, seed_theft
+from . import backup_dump, bruteforce, bypass, flood, interception, matrix, races, relay, replay, seed_theft, takeover
 from .campaign import Campaign
 from .results import AttackResult
 
 __all__ = ["AttackResult", "Campaign", "backup_dump", "bruteforce", "bypass", "flood", "interception", "matrix",
-           "races", "relay", "replay", "seed_theft"]
+           "races", "relay", "replay", "seed_theft", "takeover"]

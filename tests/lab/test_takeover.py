@@ -297,3 +297,16 @@ def test_the_bypass_sweep_finds_the_setup_wizard_when_only_exercise_6_is_missing
         result = bypass.password_only(lab, "alice")
         assert result.succeeded and result.evidence["reached"] == ["POST /account/two_factor/setup/"], result
         assert takeover.enrolment(lab.reset(), "alice").succeeded
+
+
+def test_a_wrong_code_at_step_up_counts_toward_the_throttle(hardened):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from mfalab import wizards
+
+    with takeover.stale_session(hardened, "alice", minutes=10) as client:
+        wizards.password_step(client, "alice", "alice-lab-pass", next_url=takeover.DISABLE)
+        page = wizards.token_step(client, "000000", next_url=takeover.DISABLE)
+        assert not wizards.signed_in(page)
+    device = TOTPDevice.objects.using(hardened.alias).get(user__username="alice")
+    assert device.throttling_failure_count == 1
