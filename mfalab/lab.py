@@ -95,25 +95,20 @@ class Lab:
         return totp_code(device.bin_key, step * device.step, step=device.step, digits=device.digits)
 
     def forget_used_codes(self, username):
-        """Forget which time steps the persona's TOTP device (django-otp's last_t) and phone
-        (the lab's PhoneCode.used_at) have accepted.
+        """Forget which time steps the persona's TOTP device (django-otp's last_t) has accepted,
+        and the phone codes the lab sent and struck off (PhoneCode rows).
 
         With tolerance 1 a device accepts at most two new codes per 30-s step (now and the
         next one), and a phone code of one step only once, so a demonstration that signs the
-        same persona in again within one step would have to wait for the clock. A scenario
-        whose victim "signed in earlier" calls this first; the replay check itself is untouched.
+        same persona in again within one step would have to wait for the clock (and the
+        hardened lab's send limit for ten minutes). A scenario whose victim "signed in
+        earlier" calls this first; the replay check and the limit themselves are untouched.
         """
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         from lab_project.guard.models import PhoneCode
 
         TOTPDevice.objects.using(self.alias).filter(user__username=username).update(last_t=-1)
-        PhoneCode.objects.using(self.alias).filter(device__user__username=username).update(used_at=None)
-
-    def forget_sent_codes(self, username):
-        """Forget the SMS and voice codes sent to the persona (the hardened lab's send limit counts them)."""
-        from lab_project.guard.models import PhoneCode
-
         PhoneCode.objects.using(self.alias).filter(device__user__username=username).delete()
 
     def forget_failures(self, username):

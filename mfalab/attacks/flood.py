@@ -20,7 +20,7 @@ REFUSED = "Too many codes were sent to this phone"
 def sms_flood(lab, username="bob", steps=20):
     """`steps` password steps for `username` at once; succeeded when more than POLICY texts went out."""
     persona = lab.persona(username)
-    lab.forget_sent_codes(username)  # earlier scenes' texts are not part of this flood
+    lab.forget_used_codes(username)  # earlier scenes' texts are not part of this flood
     since = max([m.id for m in lab.outbox()], default=0)
     with stopwatch() as watch, lab_url(lab) as url:
         pages = at_once([lambda: wizards.password_step(HttpClient(url), username, persona.password)
