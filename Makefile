@@ -39,13 +39,14 @@ $(BIN)/python: | check-python
 UV := uv==0.13.8
 UV_COMPILE := $(if $(PYTHONDONTWRITEBYTECODE),--compile-bytecode)
 
-$(STAMP): pyproject.toml | $(BIN)/python
+# constraints.txt locks the whole tree (tools/lock.py writes it), so every install is the same.
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	@echo "installing the pinned dependencies into $(VENV) with $(UV)"
 	@$(BIN)/python -m pip install --quiet $(UV) && \
 	  uv_settings="$$($(BIN)/python tools/uv_from_pip.py)" && eval "$$uv_settings" && \
-	  $(BIN)/uv pip install --quiet $(UV_COMPILE) --python $(BIN)/python "$$@" -e . || \
+	  $(BIN)/uv pip install --quiet $(UV_COMPILE) --python $(BIN)/python "$$@" -c constraints.txt -e . || \
 	  { echo "uv could not install the project; installing with pip instead (about a minute)"; \
-	    $(BIN)/python -m pip install --quiet --upgrade pip && $(BIN)/python -m pip install --quiet -e .; }
+	    $(BIN)/python -m pip install --quiet --upgrade pip && $(BIN)/python -m pip install --quiet -c constraints.txt -e .; }
 	touch $(STAMP)
 
 # Re-execute the notebooks and store their outputs (authors, after editing one).

@@ -1,4 +1,5 @@
-"""pyproject.toml pins every dependency exactly; environment.yml agrees with it."""
+"""pyproject.toml pins every dependency exactly; constraints.txt locks the whole tree at
+those versions; environment.yml installs that same tree for Binder."""
 
 import re
 import tomllib
@@ -7,8 +8,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 
+def canonical(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def pyproject():
+    return tomllib.loads((REPO / "pyproject.toml").read_text())
+
+
 def pyproject_pins():
-    return tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    return pyproject()["project"]["dependencies"]
 
 
 def environment_pins():
@@ -17,23 +26,49 @@ def environment_pins():
     return re.findall(r'^\s+-\s+"?([^"\n]+)"?\s*$', block, re.M)
 
 
+def locked():
+    lines = [line for line in (REPO / "constraints.txt").read_text().splitlines() if line and not line.startswith("#")]
+    return {canonical(line.split("==")[0]): line.split("==")[1] for line in lines}
+
+
+def versions(pins):
+    return {canonical(re.split(r"[\[=]", pin)[0]): pin.split("==")[1] for pin in pins}
+
+
 def test_every_dependency_is_pinned_exactly():
     for requirement in pyproject_pins():
         assert re.fullmatch(r"[A-Za-z0-9_.\-]+(\[[a-z,]+\])?==[0-9][0-9A-Za-z.]*", requirement), requirement
 
 
-def test_environment_yml_agrees_with_pyproject():
-    assert sorted(environment_pins()) == sorted(pyproject_pins())
+def test_the_lock_holds_every_pin_at_its_version():
+    lock = locked()
+    for name, version in versions(pyproject_pins()).items():
+        assert lock.get(name) == version, f"{name}: pyproject {version}, constraints.txt {lock.get(name)}"
+    assert not {"pip", "setuptools", "uv", "mfa-lab"} & set(lock), "installers and the project stay out of the lock"
+
+
+def test_environment_yml_installs_the_locked_tree_with_the_projects_extras():
+    env = environment_pins()
+    assert versions(env) == locked()
+    assert set(pyproject_pins()) <= set(env), "pyproject's pins (with their extras) appear as they are"
 
 
 def test_binder_python_is_one_the_project_supports():
-    requires = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["requires-python"]
-    assert requires == ">=3.11"
+    assert pyproject()["project"]["requires-python"] == ">=3.11"
     assert re.search(r"^\s+- python=3\.1[1-9]\s*$", (REPO / "environment.yml").read_text(), re.M)
 
 
 def test_the_stack_is_the_supported_one():
-    pins = dict(p.split("==") for p in pyproject_pins())
-    assert pins["Django"].startswith("5.2.")
-    assert pins["django-two-factor-auth[webauthn,phonenumberslite]"] == "1.18.1"
+    pins = versions(pyproject_pins())
+    assert pins["django"].startswith("5.2.")
+    assert pins["django-two-factor-auth"] == "1.18.1"
     assert pins["webauthn"].startswith("2.")
+    # repo2docker's base environment ships notebook 7.4, which requires jupyterlab < 4.5:
+    # the pinned notebook must accept the pinned jupyterlab (notebook 7.6 wants >=4.6.6,<4.7).
+    assert pins["notebook"].startswith("7.6.") and pins["jupyterlab"].startswith("4.6.")
+
+
+def test_the_build_backend_is_bounded_and_the_license_is_an_spdx_string():
+    data = pyproject()
+    assert re.fullmatch(r"setuptools>=\d+,<\d+", data["build-system"]["requires"][0])
+    assert data["project"]["license"] == "MIT"
