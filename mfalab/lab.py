@@ -235,7 +235,31 @@ def _load_exercise_hooks():
     WSGIHandler()
 
 
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def remove_leftovers(folder):
+    """Delete the databases of kernels that are gone (a killed kernel never ran its atexit)."""
+    import re
+
+    removed = []
+    for path in Path(folder).glob("lab-*.sqlite3*"):
+        found = re.fullmatch(r"lab-(\d+)\.sqlite3(-wal|-shm|-journal)?", path.name)
+        if found and not _alive(int(found.group(1))):
+            path.unlink(missing_ok=True)
+            removed.append(path.name)
+    return removed
+
+
 def _kernel_db_path():
+    remove_leftovers(database.VAR / "run")
     path = database.VAR / "run" / f"lab-{os.getpid()}.sqlite3"
     atexit.register(lambda: [Path(f"{path}{s}").unlink(missing_ok=True) for s in ("", "-wal", "-shm")])
     return path

@@ -25,3 +25,20 @@ def test_next_usable_step_prefers_the_current_step_and_skips_used_ones():
     assert next_usable_step(1000, at=at) == 1001  # already used: the next step's code
     with pytest.raises(RuntimeError, match="already used"):
         next_usable_step(1001, at=at)
+
+
+def test_a_gone_kernels_database_is_removed_and_a_live_ones_kept(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from mfalab.lab import remove_leftovers
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    names = [f"lab-{gone.pid}.sqlite3", f"lab-{gone.pid}.sqlite3-wal", f"lab-{gone.pid}.sqlite3-shm",
+             f"lab-{os.getpid()}.sqlite3", "lab-notes.txt"]
+    for name in names:
+        (tmp_path / name).write_text("x")
+    assert sorted(remove_leftovers(tmp_path)) == sorted(names[:3])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[3:])
