@@ -27,6 +27,9 @@ def few_malloc_arenas(arenas=2):
 def make_server(port=0, app=None):
     """A threaded WSGI server for the lab's app (or `app`) on 127.0.0.1:`port` (0: a free one).
 
+    It answers only this user's connections (and root's): another user of the machine gets
+    the connection closed, never a page (mfalab.peers).
+
     Nagle's algorithm is off: Python's HTTP handler writes headers and body separately,
     and with Nagle on each small response waits out the client's 40 ms delayed ACK.
     """
@@ -34,15 +37,23 @@ def make_server(port=0, app=None):
     from django.core.handlers.wsgi import WSGIHandler
     from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 
+    from .peers import same_user
+
     class QuietHandler(WSGIRequestHandler):
         disable_nagle_algorithm = True
 
         def log_message(self, *args):
             pass
 
+    class OwnUserServer(ThreadedWSGIServer):
+        """Serves only connections from this user (or root): see mfalab.peers."""
+
+        def verify_request(self, request, client_address):
+            return same_user(self.server_address[1], client_address)
+
     few_malloc_arenas()
     try:
-        server = ThreadedWSGIServer((LOCALHOST, port), QuietHandler, allow_reuse_address=False)
+        server = OwnUserServer((LOCALHOST, port), QuietHandler, allow_reuse_address=False)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             raise PortInUse(error.errno, f"Port {port} is already in use: pass port=0 for a free one, "
