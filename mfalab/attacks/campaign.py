@@ -20,11 +20,16 @@ class Campaign:
         self.labs = dict(labs)  # column title -> lab
         self.results = {title: [] for title in self.labs}
 
-    def run(self, attack, *args, only=None, **kwargs):
-        """attack(lab, *args, **kwargs) on every lab (or the titles in `only`)."""
+    def run(self, attack, *args, only=None, fresh=False, **kwargs):
+        """attack(lab, *args, **kwargs) on every lab (or the titles in `only`).
+
+        fresh=True starts each lab from its seeded database first: an attack that adds or
+        deletes factors leaves the lab changed, and the next scene should not inherit that."""
         done = Results()
         for title, lab in self.labs.items():
             if only is None or title in only:
+                if fresh:
+                    lab.reset()
                 done.append(self.record(title, attack(lab, *args, **kwargs)))
         return done
 

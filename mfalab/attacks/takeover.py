@@ -147,7 +147,13 @@ def attacker_session(lab, username, minutes):
 
 
 def session_name(minutes):
-    return "a password-only session" if minutes is None else f"a verified session {minutes} minutes old"
+    if minutes is None:
+        return "a password-only session"
+    return f"a verified session {minutes} minute{'' if minutes == 1 else 's'} old"
+
+
+def session_label(minutes):
+    return "password-only" if minutes is None else f"{minutes} min"
 
 
 def add_phone(lab, username="alice", minutes=10):
@@ -163,7 +169,7 @@ def add_phone(lab, username="alice", minutes=10):
             page = client.post(PHONE_SETUP, {"phone_setup_view-current_step": "validation",
                                              "validation-token": sent[-1].token})
     ok = seen["after"] != seen["before"]
-    return _result("backup phone takeover", lab, username, ok, seen, page, 3, watch,
+    return _result(f"backup phone takeover ({session_label(minutes)})", lab, username, ok, seen, page, 3, watch,
                    f"{session_name(minutes)} registered the attacker's phone as a backup phone",
                    f"the phone registration page refused {session_name(minutes)} ({refusal(page)})")
 
@@ -178,8 +184,7 @@ def disable(lab, username="alice", minutes=10):
         client.get(DISABLE)
         page = client.post(DISABLE, {"understand": "on"})
     ok = seen["after"] != seen["before"]
-    label = "password-only" if minutes is None else f"{minutes} min"
-    return _result(f"disable two-factor ({label})", lab, username, ok, seen, page, 3, watch,
+    return _result(f"disable two-factor ({session_label(minutes)})", lab, username, ok, seen, page, 3, watch,
                    f"{session_name(minutes)} deleted every factor of {username}",
                    f"the disable page sent {session_name(minutes)} to verify again ({refusal(page)}); "
                    "nothing was deleted")
@@ -203,7 +208,7 @@ def regenerate_backup_codes(lab, username="alice", minutes=10):
         after = codes()
     seen["backup codes before"], seen["backup codes after"] = sum(before), sum(after)
     ok = after != before
-    return _result("backup-code regeneration", lab, username, ok, seen, page, 3, watch,
+    return _result(f"backup-code regeneration ({session_label(minutes)})", lab, username, ok, seen, page, 3, watch,
                    f"{session_name(minutes)} generated a fresh set of backup codes",
                    f"the backup-codes page refused {session_name(minutes)} ({refusal(page)})")
 
