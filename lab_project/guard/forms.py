@@ -10,12 +10,13 @@ race never answers 500.
 from django import forms
 from django_otp.forms import otp_verification_failed
 from two_factor.forms import AuthenticationTokenForm
-from two_factor.plugins.webauthn.forms import WebauthnAuthenticationTokenForm
+from two_factor.plugins.webauthn.forms import WebauthnAuthenticationTokenForm, WebauthnDeviceValidationForm
 from two_factor.plugins.webauthn.models import WebauthnDevice
-from two_factor.plugins.webauthn.utils import make_credential_request_options
+from two_factor.plugins.webauthn.utils import (make_credential_creation_options, make_credential_request_options,
+                                               verify_registration_response)
 from webauthn.helpers.exceptions import WebAuthnException
 
-from . import learner, throttle, totp, webauthn
+from . import learner, origins, throttle, totp, webauthn
 
 EXPIRED = "This security-key sign-in has expired or was already used. Touch your key again."
 OPTIONS, CHALLENGE = "webauthn_request_options", "webauthn_request_challenge"
@@ -82,9 +83,37 @@ class LabWebauthnTokenForm(LabChecks, WebauthnAuthenticationTokenForm):
         self.request.session[OPTIONS], self.request.session[CHALLENGE] = options, challenge
 
 
-LAB_FORMS = {AuthenticationTokenForm: LabTokenForm, WebauthnAuthenticationTokenForm: LabWebauthnTokenForm}
+class LabWebauthnRegistrationForm(WebauthnDeviceValidationForm):
+    """The setup wizard's security-key step. The expected origin is the one the lab serves
+    (origins.py), never the Host header; a credential that fails verification is a form error
+    with a fresh challenge here, not a 500 when the wizard finishes."""
+
+    REFUSED = "The security key's answer was refused ({reason}). Touch your key again."
+
+    @property
+    def webauthn_origin(self):
+        return origins.expected_origin(self.request)
+
+    def clean_token(self):
+        token = super().clean_token()
+        data = self.cleaned_data
+        try:
+            verify_registration_response(data["expected_rp_id"], data["expected_origin"], data["expected_challenge"],
+                                         token)
+        except (ValueError, WebAuthnException) as error:
+            handles = WebauthnDevice.objects.filter(user=self.request.user).values_list("key_handle", flat=True)
+            options, challenge = make_credential_creation_options(self.webauthn_user, self.webauthn_rp,
+                                                                  excluded_credential_ids=handles)
+            self.request.session["webauthn_creation_options"] = options
+            self.request.session["webauthn_creation_challenge"] = challenge
+            raise forms.ValidationError(self.REFUSED.format(reason=error), code="invalid_token") from None
+        return token
+
+
+LAB_FORMS = {AuthenticationTokenForm: LabTokenForm, WebauthnAuthenticationTokenForm: LabWebauthnTokenForm,
+             WebauthnDeviceValidationForm: LabWebauthnRegistrationForm}
 
 
 def lab_form(form_class):
-    """The lab's version of one of two-factor's token forms (others unchanged)."""
+    """The lab's version of one of two-factor's token or registration forms (others unchanged)."""
     return LAB_FORMS.get(form_class, form_class)

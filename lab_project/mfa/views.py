@@ -84,6 +84,13 @@ class LabSetupView(SetupView):
     def get_prefix(cls, request, *args, **kwargs):
         return "setup_view"  # the form field prefix two-factor's templates and clients use
 
+    def get_form_list(self):
+        """The security-key step checks the origin the lab serves (lab_project.guard)."""
+        form_list = super().get_form_list()
+        for step, form_class in form_list.items():
+            form_list[step] = guard_forms.lab_form(form_class)
+        return form_list
+
     def done(self, form_list, **kwargs):
         response = super().done(form_list, **kwargs)
         stepup.record_verification(self.request)

@@ -310,3 +310,24 @@ def test_a_wrong_code_at_step_up_counts_toward_the_throttle(hardened):
         assert not wizards.signed_in(page)
     device = TOTPDevice.objects.using(hardened.alias).get(user__username="alice")
     assert device.throttling_failure_count == 1
+
+
+@pytest.mark.parametrize("forged", [False, True])
+def test_a_security_key_registered_through_a_relay_is_refused_even_with_a_forged_host(hardened, forged):
+    """The setup wizard's WebAuthn step checks the origin the lab serves, never the Host header:
+    a key that a look-alike site on another port registers (its origin in clientDataJSON) is refused."""
+    import json
+
+    from mfalab import wizards
+    from mfalab.authenticator import SoftAuthenticator
+    from mfalab.ceremony import creation_options
+    from mfalab.client import HttpClient
+
+    relay_origin = "http://localhost:9999"
+    client = HttpClient(hardened.url, host="localhost:9999" if forged else None)
+    wizards.password_only_login(client, "mallory", "mallory-lab-pass")  # no device: may enrol one
+    page = wizards.setup_method(client, "webauthn")
+    assert "webauthn-token" in page.text
+    response = SoftAuthenticator(seed=b"relayed").create(creation_options(client), relay_origin)
+    page = client.post(wizards.SETUP, {"setup_view-current_step": "webauthn", "webauthn-token": json.dumps(response)})
+    assert page.status == 200 and takeover.device_rows(hardened, "mallory") == [], (page.status, page.location)
