@@ -11,11 +11,12 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: lab test setup notebooks bench check-python
 
-# Jupyter refuses to run as root unless told; containers often run as root.
-ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+# JupyterLab on the repository root at notebooks/00_start_here.ipynb, its terminals with
+# .venv/bin first on PATH (mfalab/jupyterlab.py). More options: make lab LAB_OPTIONS=--no-browser
+LAB_OPTIONS ?=
 
 lab: setup
-	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/00_start_here.ipynb
+	$(BIN)/mfalab lab $(LAB_OPTIONS)
 
 test: setup
 	$(BIN)/python -m pytest

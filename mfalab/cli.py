@@ -1,6 +1,7 @@
 """The `mfalab` command: prepare the lab, check an exercise, list the personas."""
 
 import argparse
+import os
 import sys
 
 
@@ -30,7 +31,7 @@ def prepare(args):
 def check(args):
     from .check import check as run_check
 
-    report = run_check(args.exercise, args.code)
+    report = run_check(args.exercise, args.code, verbose=args.verbose)
     print(report)
     return 0 if report.passed else 1
 
@@ -51,6 +52,13 @@ def bench(args):
     return run_bench(args)
 
 
+def lab(args):
+    """Open JupyterLab on the repository at the start notebook (what `make lab` runs)."""
+    from .jupyterlab import main as run_lab
+
+    run_lab(args.options)
+
+
 def personas(args):
     from lab_project.mfa.personas import PERSONAS
 
@@ -67,6 +75,8 @@ def main(argv=None):
     checking = commands.add_parser("check", help="run an exercise's public tests against your code")
     checking.add_argument("exercise", help="ex01 ... ex06")
     checking.add_argument("--code", default="exercises", help="exercises (default), solutions or a folder")
+    checking.add_argument("-v", "--verbose", action="store_true",
+                          help="show each test's time and everything a failed test said")
     checking.set_defaults(run=check)
     running = commands.add_parser("notebooks", help=notebooks.__doc__)
     running.add_argument("paths", nargs="*")
@@ -76,6 +86,8 @@ def main(argv=None):
 
     bench_arguments(benching)
     benching.set_defaults(run=bench)
+    opening = commands.add_parser("lab", help=lab.__doc__, epilog="Other options go to JupyterLab (--no-browser ...).")
+    opening.set_defaults(run=lab, takes_options=True)
     commands.add_parser("personas", help="list the lab's personas and demo passwords").set_defaults(run=personas)
     try:  # the instructor's commands (absent from the student release)
         from .grader.cli import add_subcommands
@@ -83,8 +95,17 @@ def main(argv=None):
         pass
     else:
         add_subcommands(commands)
-    args = parser.parse_args(argv)
-    return args.run(args)
+    args, options = parser.parse_known_args(argv)
+    if options and not getattr(args, "takes_options", False):
+        parser.error(f"unrecognized arguments: {' '.join(options)}")
+    args.options = options
+    try:
+        status = args.run(args)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped early (`mfalab check ex01 | head`): nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    return status
 
 
 if __name__ == "__main__":
