@@ -60,7 +60,9 @@ def pytest_runtest_makereport(item, call):
             crash = getattr(report.longrepr, "reprcrash", None)
             message = crash.message if crash else str(report.longrepr)[-500:]
         info.update(outcome="passed" if passed else ("skipped" if report.skipped else "failed"),
-                    points=info["max_points"] if passed else 0, message=message[:1000],
+                    points=info["max_points"] if passed else 0, message=message[:4000],
+                    lab_error="" if passed else str(dict(report.user_properties).get("lab_error", ""))[:1000],
+                    lab_output="" if passed else str(dict(report.user_properties).get("lab_output", ""))[:3000],
                     doc=info["doc"][0] if info["doc"] else "", duration=round(report.duration, 3))
         item.config.stash[RESULTS].append(info)
     return report

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 
+from . import freshness
 from .exercise_names import EXERCISES, MODULES  # noqa: F401  (EXERCISES: for importers)
 
 log = logging.getLogger("lab")
@@ -48,7 +49,7 @@ def load(exercise):
         return None
     try:
         if source in ("exercises", "solutions"):
-            return importlib.import_module(f"{source}.{MODULES[exercise]}")
+            return freshness.remember(importlib.import_module(f"{source}.{MODULES[exercise]}"))
         path = submission_file(source, exercise)
         if path is None:
             say_once(f"{exercise}: no {MODULES[exercise]}.py in {source}; the lab runs the naive version.")
@@ -58,16 +59,34 @@ def load(exercise):
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
-        return module
+        return freshness.remember(module)
     except Exception as error:  # a broken module must not take the lab down
         say_once(f"{exercise}: {MODULES[exercise]} did not import ({type(error).__name__}: {error}); "
                  "the lab runs the naive version.")
         return None
 
 
+def current(exercise):
+    """load(exercise), with the learner's latest edit where that is safe (see freshness)."""
+    module = load(exercise)
+    if not freshness.changed(module):
+        return module
+    if exercise not in freshness.RELOADABLE:
+        say_once(f"{exercise}: {MODULES[exercise]}.py changed since the lab started; restart the kernel "
+                 "(or the server) to run your edit.")
+        return module
+    try:
+        return freshness.fresh(module)
+    except Exception as error:  # a half-written edit: keep running the last version that imported
+        say_once(f"{exercise}: your edit of {MODULES[exercise]}.py does not import ({type(error).__name__}: "
+                 f"{error}); the lab keeps the version it loaded before.")
+        freshness.remember(module)
+        return module
+
+
 def implementation(exercise, name):
     """The learner's function or class `name`, or None when the module lacks it."""
-    return getattr(load(exercise), name, None)
+    return getattr(current(exercise), name, None)
 
 
 def call(exercise, name, *args, fallback, **kwargs):

@@ -6,6 +6,7 @@ served from a sandbox process. The learner's code never runs in this process.
 
 import pytest
 
+from mfalab.failures import last_exception, new_output
 from mfalab.sandbox import Sandbox, SandboxLab
 
 
@@ -42,3 +43,19 @@ def graded_lab(_served_lab, django_db_blocker):
     database for every test."""
     with django_db_blocker.unblock():
         yield _served_lab.reset()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """When a test of the served lab fails and the lab raised an exception meanwhile (a 500),
+    keep that exception's last line for the check (mfalab.points puts it in the row)."""
+    lab = item.funcargs.get("graded_lab")
+    before = lab.output if lab is not None else ""
+    try:
+        return (yield)
+    except BaseException:
+        printed = new_output(before, lab.output) if lab is not None else ""
+        error = last_exception(printed)
+        if error:
+            item.user_properties += [("lab_error", error), ("lab_output", printed[-3000:])]
+        raise
