@@ -8,7 +8,11 @@ generate_backup_codes(user, count: int = 10) -> list[str]
     Make `count` new codes for `user`, replacing any earlier set, and return them: the
     only time they are ever shown. At least 40 bits of entropy each (the `secrets`
     module). Store only a salted, slow hash of each code, never the code and never a
-    bare unsalted fast hash (use django.contrib.auth.hashers.make_password).
+    fast or unsalted hash: make_password(code, hasher=BackupCodeHasher()), with
+    BackupCodeHasher from lab_project.mfa.hashers (PBKDF2-SHA256, a random salt,
+    20,000 iterations; its docstring says why that is enough for a random code). Plain
+    make_password(code) is not: in this lab it gives MD5 ("md5$..."), a fast hash kept
+    only for the public demo passwords, and the tests refuse it.
 verify_backup_code(user, code: str) -> bool
     True once per code: a code that worked is used up. Ignore case, spaces and hyphens
     in what the user typed. Refuse (return False) while throttled after wrong codes,

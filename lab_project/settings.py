@@ -98,7 +98,8 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A fast hasher makes the lab's many logins cheap; a real site keeps Django's default.
+# A fast hasher (MD5) makes the lab's many logins with public demo passwords cheap; a real site
+# keeps Django's default. Backup codes never use it: lab_project.mfa.hashers.BackupCodeHasher.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]

@@ -1,7 +1,7 @@
 """Exercise 2 (public tests): a verified second factor on every sensitive page.
 
 Each test drives the lab bank running your code, served from a sandbox process,
-through its real login wizards; the points total 10 here (10 more in hidden tests).
+through its real login wizards; the points total 12 here (8 more in hidden tests).
 """
 
 import pytest
@@ -70,3 +70,26 @@ def test_public_pages_stay_public(graded_lab):
         for path in ("/", "/rates/", "/signup/"):
             assert client.get(path).status == 200, f"{path} is a public page"
         assert client.get("/dashboard/").status == 302
+
+
+def make_staff_today(lab, username):
+    """Make a persona staff, privileged since now (inside exercise 4's grace period), so that
+    only exercise 2 decides what the admin does with them."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from lab_project.mfa.models import PrivilegeRecord
+
+    get_user_model().objects.using(lab.alias).filter(username=username).update(is_staff=True)
+    PrivilegeRecord.objects.using(lab.alias).update_or_create(
+        user=lab.user(username), defaults={"privileged_since": timezone.now()})
+
+
+@pytest.mark.points(2, hint="secure_admin(site): two-factor's admin patch only swaps the login page; make the "
+                            "site an AdminSiteOTPRequired.")
+def test_the_admin_refuses_a_staff_session_that_is_not_verified(graded_lab):
+    """The admin refuses a staff member whose session is not verified, and lets a verified superuser in"""
+    make_staff_today(graded_lab, "mallory")
+    page = graded_lab.login_password_only("mallory").get("/admin/")
+    assert page.status != 200, "mallory (staff, password only) opened /admin/"
+    assert graded_lab.login("root").get("/admin/").status == 200, "a verified superuser reaches the admin"

@@ -1,4 +1,4 @@
-"""Exercise 3 (public tests): backup codes that are safe to store (10 of 20 points).
+"""Exercise 3 (public tests): backup codes that are safe to store (13 of 20 points).
 
 The tests press 'Generate codes' on the lab's backup-codes page (running your code in a
 sandbox process), read the codes it shows, sign in with them through the real login
@@ -6,9 +6,13 @@ wizard's backup step, and read the lab's database.
 """
 
 import hashlib
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
+from lab_project.mfa import clock
+from lab_project.mfa.hashers import ITERATIONS
 from mfalab.enforcement import BACKUP_PAGE, codes_on, entropy_bits, generate_backup_codes, normalise_code
 from mfalab.lab import LoginFailed
 
@@ -49,7 +53,7 @@ def test_count_format_and_shown_once(graded_lab, alice):
     assert codes_on(alice.get(BACKUP_PAGE)) == [], "a second visit must not show the codes again"
 
 
-@pytest.mark.points(2, hint="Draw each character with `secrets`: 10 characters of base32 give 50 bits.")
+@pytest.mark.points(1, hint="Draw each character with `secrets`: 10 characters of base32 give 50 bits.")
 def test_codes_carry_at_least_40_bits(graded_lab, alice):
     """Each code carries at least 40 bits of entropy"""
     codes = generate_backup_codes(alice) + generate_backup_codes(alice)
@@ -58,7 +62,8 @@ def test_codes_carry_at_least_40_bits(graded_lab, alice):
     assert unused_rows(graded_lab, "alice").count() == 10
 
 
-@pytest.mark.points(2, hint="Store make_password(code): salted and slow. Never the code, never sha256(code).")
+@pytest.mark.points(2, hint="Store make_password(code, hasher=BackupCodeHasher()): salted and slow. Never the "
+                            "code, never sha256(code).")
 def test_nothing_stored_reveals_a_code(graded_lab, alice):
     """The database holds neither a code nor a bare hash of one"""
     codes = generate_backup_codes(alice)
@@ -74,7 +79,7 @@ def test_nothing_stored_reveals_a_code(graded_lab, alice):
     assert all("$" in d for d in digests), "store make_password's output (algorithm$...$salt$hash)"
 
 
-@pytest.mark.points(2, hint="Normalise what was typed: drop spaces and hyphens, ignore case.")
+@pytest.mark.points(1, hint="Normalise what was typed: drop spaces and hyphens, ignore case.")
 def test_case_spaces_and_hyphens_are_tolerated(graded_lab, alice):
     """Codes work typed in capitals, with spaces or hyphens"""
     codes = [normalise_code(c) for c in generate_backup_codes(alice)]
@@ -93,3 +98,57 @@ def test_the_login_wizard_takes_a_code_once(graded_lab, alice):
     assert unused_rows(graded_lab, "alice").count() == 9, "a code that worked is used up"
     with pytest.raises(LoginFailed):
         graded_lab.login("alice", "backup", code=code)
+
+
+def slow_and_salted(digest):
+    """'' when `digest` is a salted hash at least as slow as the lab's BackupCodeHasher; else why not."""
+    algorithm, _, rest = digest.partition("$")
+    if algorithm.startswith("pbkdf2_"):
+        iterations, salt, _ = (rest.split("$") + ["", "", ""])[:3]
+        if not iterations.isdigit() or int(iterations) < ITERATIONS:
+            return f"{algorithm} with {iterations} iterations (at least {ITERATIONS:,})"
+        return "" if salt else f"{algorithm} without a salt"
+    if algorithm in ("scrypt", "argon2", "bcrypt", "bcrypt_sha256"):
+        return ""
+    if not rest or algorithm.startswith("unsalted"):
+        return f"{algorithm if rest else 'a bare value'}: no salt"
+    return f"{algorithm}: a fast hash"
+
+
+@pytest.mark.points(2, hint="make_password(code) gives this lab's fast MD5: pass hasher=BackupCodeHasher() "
+                            "(lab_project.mfa.hashers) for PBKDF2 with a random salt and 20,000 iterations.")
+def test_codes_are_stored_with_a_slow_salted_hash(graded_lab, alice):
+    """Each code is stored with a slow, salted hash (PBKDF2 with 20,000 iterations or more), each its own salt"""
+    generate_backup_codes(alice)
+    digests = list(unused_rows(graded_lab, "alice").values_list("digest", flat=True))
+    assert len(digests) == 10, "one BackupCode row per code"
+    problems = sorted({why for why in map(slow_and_salted, digests) if why})
+    assert not problems, f"stored as {problems[0]}: {digests[0][:40]}..."
+    salts = {d.split("$")[2] if d.startswith("pbkdf2_") else d for d in digests}
+    assert len(salts) == 10, "every code needs its own random salt"
+
+
+@pytest.mark.points(1, hint="remaining_backup_codes(user): count the rows with used_at still empty.")
+def test_the_page_counts_the_codes_left(graded_lab, alice):
+    """The backup-codes page says how many unused codes are left"""
+    codes = generate_backup_codes(alice)
+    for code in codes[:2]:
+        graded_lab.login("alice", "backup", code=code)
+    page = graded_lab.login("alice").get(BACKUP_PAGE)
+    assert '<span class="backup-remaining">8</span>' in page.text, "after 2 of 10 codes, the page must say 8 left"
+
+
+@pytest.mark.points(2, hint="After a wrong code, refuse every code for 2**(n-1) seconds of "
+                            "lab_project.mfa.clock.now() (1 s after one failure); then accept again.")
+def test_a_wrong_code_throttles_the_next_try(graded_lab, alice):
+    """Straight after a wrong code even a right one is refused; once the wait is over it works"""
+    codes = generate_backup_codes(alice)
+    assert unused_rows(graded_lab, "alice").count() == 10, "one BackupCode row per code"
+    start = timezone.now().replace(microsecond=0)
+    clock.freeze(start, using=graded_lab.alias)
+    with pytest.raises(LoginFailed):
+        graded_lab.login("alice", "backup", code="aaaaa-aaaaa")
+    with pytest.raises(LoginFailed, match="backup"):
+        graded_lab.login("alice", "backup", code=codes[0])
+    clock.freeze(start + timedelta(seconds=2), using=graded_lab.alias)
+    graded_lab.login("alice", "backup", code=codes[0])

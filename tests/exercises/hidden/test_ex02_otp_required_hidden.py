@@ -1,4 +1,4 @@
-"""Exercise 2 (hidden tests): the admin, money, and every route of the lab (10 points)."""
+"""Exercise 2 (hidden tests): the admin, money, and every route of the lab (8 points)."""
 
 from decimal import Decimal
 
@@ -35,7 +35,7 @@ def transfers(lab):
     return Transfer.objects.using(lab.alias).count()
 
 
-@pytest.mark.points(3, hint="two_factor's admin patch only swaps the login page: use AdminSiteOTPRequired.")
+@pytest.mark.points(2, hint="two_factor's admin patch only swaps the login page: use AdminSiteOTPRequired.")
 def test_the_admin_refuses_staff_without_a_verified_device(graded_lab):
     """The admin refuses a staff user whose session is not verified"""
     promote_to_superuser_today(graded_lab, "sam")
@@ -66,7 +66,7 @@ def test_an_unverified_transfer_moves_no_money(graded_lab):
     assert balances(graded_lab)["40000001"] == before["40000001"] - Decimal("5.00")
 
 
-@pytest.mark.points(4, hint="Every page except the public ones and the ways in and out (see the list in "
+@pytest.mark.points(3, hint="Every page except the public ones and the ways in and out (see the list in "
                             "mfalab.enforcement.PUBLIC_ROUTES) must demand a verified second factor.")
 def test_no_route_is_reachable_without_verification(graded_lab):
     """No route of the lab outside the public list answers 200 to an unverified session (the routes that

@@ -1,4 +1,4 @@
-"""Exercise 3 (hidden tests): single use, regeneration, throttling (10 of 20 points)."""
+"""Exercise 3 (hidden tests): single use, regeneration, throttling (7 of 20 points)."""
 
 from datetime import timedelta
 
@@ -26,7 +26,7 @@ def works(lab, code):
     return True
 
 
-@pytest.mark.points(3, hint="Mark a code used (used_at) the moment it works, and refuse used codes.")
+@pytest.mark.points(2, hint="Mark a code used (used_at) the moment it works, and refuse used codes.")
 def test_each_code_works_exactly_once(graded_lab):
     """Every code of a set works exactly once"""
     codes = generate_backup_codes(graded_lab.login("alice"))
@@ -36,7 +36,7 @@ def test_each_code_works_exactly_once(graded_lab):
     assert [works(graded_lab, c) for c in codes[:3]] == [False] * 3
 
 
-@pytest.mark.points(3, hint="generate_backup_codes replaces the user's earlier set: delete the old rows.")
+@pytest.mark.points(2, hint="generate_backup_codes replaces the user's earlier set: delete the old rows.")
 def test_regenerating_cancels_the_old_set(graded_lab):
     """A new set of codes cancels the old one"""
     client = graded_lab.login("alice")
@@ -47,8 +47,8 @@ def test_regenerating_cancels_the_old_set(graded_lab):
     assert not works(graded_lab, old[0]), "a code of the old set still works"
 
 
-@pytest.mark.points(4, hint="After n wrong codes, refuse every code until 2**(n-1) seconds have passed on "
-                            "lab_project.mfa.clock.now(); a wrong code while waiting does not count.")
+@pytest.mark.points(3, hint="After n wrong codes, refuse every code until 2**(n-1) seconds have passed on "
+                            "lab_project.mfa.clock.now().")
 def test_wrong_codes_are_throttled_for_a_while(graded_lab):
     """After wrong codes even a right one is refused for a while, and works after the wait"""
     codes = generate_backup_codes(graded_lab.login("alice"))
