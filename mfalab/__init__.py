@@ -6,7 +6,11 @@
     mfalab.check("ex01")         # the public tests of exercise 1, in a separate process
 """
 
-from .check import check  # standard library only: cheap, and it must shadow the submodule's name
+from . import workspace
+
+workspace.activate()  # inside a learner's workspace: its exercises/ and var/ (before anything reads them)
+
+from .check import check  # noqa: E402  (standard library only: cheap, and it must shadow the submodule's name)
 
 __all__ = ["boot", "check"]
 

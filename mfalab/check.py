@@ -221,7 +221,12 @@ def kernel_notes(exercise, code):
 def code_source(code):
     """'exercises', 'solutions', 'naive' or a submission folder as an absolute path (the tests
     run from the repository, wherever the check was started)."""
+    from .workspace import find
+
     code = str(code)
+    workspace = find() if code == "exercises" else None
+    if workspace is not None:  # "your code" in a learner's own copy of the course
+        return str(workspace.exercises)
     if code in ("exercises", "solutions", "naive"):
         return code
     return str(Path(code).expanduser().resolve())

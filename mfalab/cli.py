@@ -59,6 +59,24 @@ def lab(args):
     run_lab(args.options)
 
 
+def workspace(args):
+    """Copy the course into a folder of your own (a kit you cannot write to, a shared hub)."""
+    from .workspace import WorkspaceError, create
+
+    try:
+        made, done = create(args.folder)
+    except WorkspaceError as error:
+        print(f"mfalab workspace: {error}")
+        return 1
+    kept = [path for path, what in done if what == "kept"]
+    print(f"workspace ready: {made.root}")
+    listed = ", ".join(kept) if len(kept) <= 4 else f"{len(kept)} files, e.g. {', '.join(kept[:3])}"
+    print(f"  copied {len(done) - len(kept)} files" + (f"; kept what was there already: {listed}" if kept else ""))
+    print(f"  open {made.root / 'notebooks' / '00_start_here.ipynb'}; the lab, its database and your checks use "
+          f"{made.exercises} and {made.var}")
+    return 0
+
+
 def personas(args):
     from lab_project.mfa.personas import PERSONAS
 
@@ -89,6 +107,9 @@ def main(argv=None):
     opening = commands.add_parser("lab", help=lab.__doc__, epilog="Other options go to JupyterLab (--no-browser ...).")
     opening.set_defaults(run=lab, takes_options=True)
     commands.add_parser("personas", help="list the lab's personas and demo passwords").set_defaults(run=personas)
+    making = commands.add_parser("workspace", help=workspace.__doc__)
+    making.add_argument("folder", help="where your copy goes, e.g. ~/mfa-lab (files already there are kept)")
+    making.set_defaults(run=workspace)
     try:  # the instructor's commands (absent from the student release)
         from .grader.cli import add_subcommands
     except ImportError:

@@ -36,10 +36,14 @@ def template_path():
 
 
 def ensure_template():
-    """The migrated, seeded template database; built once in a child process."""
+    """The migrated, seeded template database; built once in a child process. A learner's
+    workspace (its own var/) reads the kit's template when the kit has one: no rebuild."""
     path = template_path()
     if path.exists():
         return path
+    shared = REPO / "var" / path.name
+    if shared.exists():
+        return shared
     VAR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=VAR) as tmp:
         building = Path(tmp) / "template.sqlite3"

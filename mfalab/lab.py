@@ -287,8 +287,14 @@ def boot(code=None, *, fresh=True):
         raise LabError(f"This process already runs the lab with code={settings.LAB_CODE!r}. To switch to "
                        f"{code!r}, restart the kernel (Kernel > Restart Kernel) and boot again.")
     if _lab is None:
-        _lab = InProcessLab(code=code, db_path=_kernel_db_path())
-        _use_database(_lab.db_path)
+        try:
+            _lab = InProcessLab(code=code, db_path=_kernel_db_path())
+            _use_database(_lab.db_path)
+        except PermissionError as error:
+            _lab = None
+            raise LabError(f"Cannot write the lab's database ({error.filename}): this copy of the kit is not "
+                           "yours to change. Make your own workspace in a terminal, "
+                           "`python -m mfalab workspace ~/mfa-lab`, and open the notebooks there.") from None
         _load_exercise_hooks()
     elif fresh:
         _lab.stop_servers()
