@@ -4,23 +4,25 @@ import os
 import signal
 
 
-def isolate_stdio(log_name="output.txt"):
-    """Move the parent's pipes to private descriptors; send prints to a capped file.
+def isolate_stdio():
+    """Move the parent's pipes to private descriptors; send prints where stderr goes.
 
-    Returns (requests, answers) text streams. From then on stdout and stderr go to
-    `log_name` in the working directory, so nothing the learner prints can pass for
-    an answer, and a flood of output hits RLIMIT_FSIZE as an OSError, not a crash.
+    Returns (requests, answers) text streams. The starter hands the child its output
+    file (mfalab.sandbox.box) as stderr; from then on stdout goes there too, so nothing
+    the learner prints can pass for an answer, and a flood of output hits RLIMIT_FSIZE
+    as an OSError, not a crash.
     """
     requests = os.fdopen(os.dup(0), "r")
     answers = os.fdopen(os.dup(1), "w")
-    capture_output(log_name)
+    capture_output()
     return requests, answers
 
 
-def capture_output(log_name="output.txt"):
-    """stdin from /dev/null; stdout and stderr to `log_name`, capped by RLIMIT_FSIZE."""
+def capture_output(output=2):
+    """stdin from /dev/null; stdout and stderr to the open file `output` (a descriptor)."""
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-    log = os.open(log_name, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    os.dup2(log, 1)
-    os.dup2(log, 2)
+    if output != 1:
+        os.dup2(output, 1)
+    if output != 2:
+        os.dup2(output, 2)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)

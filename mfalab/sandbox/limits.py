@@ -1,53 +1,62 @@
-"""Resource limits for a process that runs learner code (applied in the child).
+"""Resource limits and isolation for a process that runs learner code (applied in the child).
 
 By default a sandbox child keeps the user of the process that starts it. A grader
-running as root asks for more, either with Limits(user=..., hide=...) or, for the
-sandboxes that graded tests start on their own, through the environment of the test
-process (MFALAB_SANDBOX_UID, MFALAB_SANDBOX_HIDE):
+running as root asks for more, either with Limits(user=..., hide=..., spaces=...) or,
+for the sandboxes that graded tests start on their own, through the environment of the
+test process (MFALAB_SANDBOX_UID, MFALAB_SANDBOX_HIDE, MFALAB_SANDBOX_SPACES):
 
 - user: the child drops to this unprivileged uid (and gid) before learner code runs,
-  after taking ownership of its throwaway working directory;
-- hide: paths (hidden tests, solutions) covered by an empty, unreadable tmpfs in a
-  private mount namespace, so the learner's code cannot read them whatever their modes.
+  with a process-count limit of its own;
+- hide: paths (hidden tests, solutions, submissions, the grader's output) covered by an
+  empty, unreadable mount in a private mount namespace, whatever their modes; the
+  kit's reference implementations (mfalab.sandbox.references) are covered too;
+- spaces: namespaces of its own beyond the mount namespace: "pid" (a PID 1 that reaps,
+  a /proc that shows only the sandbox, everything killed with it), "net" (no network:
+  not even the host's loopback), "ipc" (no System V or POSIX IPC shared with the host).
 """
 
-import ctypes
-import ctypes.util
 import os
 import resource
 from dataclasses import dataclass, field
 
+from . import references, syscalls
+from .init import enter_pid_namespace
+
 KIT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # mfalab, lab_project
 USER_VARIABLE = "MFALAB_SANDBOX_UID"
 HIDE_VARIABLE = "MFALAB_SANDBOX_HIDE"
-
-_CLONE_NEWNS = 0x00020000
-_MS_BIND, _MS_REC, _MS_PRIVATE = 0x1000, 0x4000, 1 << 18
-_libc = None
-
-
-def _load_libc():
-    global _libc
-    if _libc is None:
-        _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    return _libc
+SPACES_VARIABLE = "MFALAB_SANDBOX_SPACES"
+SPACES = {"pid": syscalls.CLONE_NEWPID, "net": syscalls.CLONE_NEWNET, "ipc": syscalls.CLONE_NEWIPC}
+PROCESSES = 64  # processes and threads of a sandbox uid (a lab server runs a thread per open connection)
+SCRATCH_MB = 64  # a private tmpfs for the working folder and for /dev/shm
 
 
 def hide_paths(paths):
-    """In this (private) mount namespace, cover each existing path with an empty, mode-000 tmpfs."""
-    libc = _load_libc()
+    """In this (private) mount namespace, cover each existing folder with an empty, mode-000
+    tmpfs and each existing file with an empty file."""
     for path in paths:
         if os.path.isdir(path):
-            if libc.mount(b"tmpfs", os.fsencode(path), b"tmpfs", 0, b"size=4k,mode=000") != 0:
-                raise OSError(ctypes.get_errno(), f"hiding {path} failed")
+            syscalls.mount("tmpfs", path, "tmpfs", syscalls.MS_NOSUID | syscalls.MS_NODEV, "size=4k,mode=000")
+        elif os.path.exists(path):
+            syscalls.mount("/dev/null", path, None, syscalls.MS_BIND)
 
 
-def _new_mount_namespace():
-    libc = _load_libc()
-    if libc.unshare(_CLONE_NEWNS) != 0:
-        raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNS) failed")
-    if libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None) != 0:
-        raise OSError(ctypes.get_errno(), "making mounts private failed")
+def _new_mount_namespace(flags=0):
+    syscalls.unshare(syscalls.CLONE_NEWNS | flags)
+    syscalls.mount("none", "/", None, syscalls.MS_REC | syscalls.MS_PRIVATE)
+
+
+def _private_scratch(user):
+    """A fresh, size-limited tmpfs on the working folder and on /dev/shm: what learner code
+    writes there takes no disk and vanishes with the sandbox."""
+    owner = f",uid={user},gid={user}" if user is not None else ""
+    here = os.getcwd()
+    flags = syscalls.MS_NOSUID | syscalls.MS_NODEV
+    syscalls.mount("tmpfs", here, "tmpfs", flags, f"size={SCRATCH_MB}m,mode=700{owner}")
+    os.chdir(here)
+    os.environ["TMPDIR"] = here  # the learner's temporary files go there too
+    if os.path.isdir("/dev/shm"):
+        syscalls.mount("tmpfs", "/dev/shm", "tmpfs", flags, f"size={SCRATCH_MB}m,mode=1777")
 
 
 def make_traversable(path):
@@ -57,22 +66,19 @@ def make_traversable(path):
     is covered with a 0755 tmpfs in which only the one entry on the way to `path` is
     bound back. Nothing on disk changes; other entries of that ancestor stay out of reach.
     """
-    libc = _load_libc()
     parts = os.path.realpath(path).strip("/").split("/")
     current = "/"
     for part in parts:
         if not os.stat(current).st_mode & 0o001:
             handle = os.open(os.path.join(current, part), os.O_PATH)
             try:
-                if libc.mount(b"tmpfs", os.fsencode(current), b"tmpfs", 0, b"size=64k,mode=755") != 0:
-                    raise OSError(ctypes.get_errno(), f"covering {current} failed")
+                syscalls.mount("tmpfs", current, "tmpfs", 0, "size=64k,mode=755")
                 target = os.path.join(current, part)
                 if os.path.isdir(f"/proc/self/fd/{handle}"):
                     os.mkdir(target)
                 else:
                     open(target, "w").close()
-                if libc.mount(os.fsencode(f"/proc/self/fd/{handle}"), os.fsencode(target), None, _MS_BIND, None):
-                    raise OSError(ctypes.get_errno(), f"binding {target} failed")
+                syscalls.mount(f"/proc/self/fd/{handle}", target, None, syscalls.MS_BIND)
             finally:
                 os.close(handle)
         current = os.path.join(current, part)
@@ -97,60 +103,76 @@ def _environment_user():
     return int(value) if value.strip() else None
 
 
-def _environment_hide():
-    return tuple(p for p in os.environ.get(HIDE_VARIABLE, "").split(os.pathsep) if p)
+def _environment_list(name, separator):
+    return tuple(p for p in os.environ.get(name, "").split(separator) if p)
 
 
 @dataclass(frozen=True)
 class Limits:
     cpu_seconds: int = 20  # CPU time for the whole process
     memory_mb: int = 1024  # address space
-    output_mb: int = 8  # largest file the process may write (its captured output)
-    processes: int | None = None  # RLIMIT_NPROC; None leaves it
+    output_mb: int = 8  # largest file the process may write (RLIMIT_FSIZE)
+    processes: int | None = None  # RLIMIT_NPROC; None: PROCESSES with a user of its own, else unchanged
     user: int | None = None  # drop to this uid (needs root); None: MFALAB_SANDBOX_UID or keep
     hide: tuple[str, ...] = field(default=())  # paths to hide (needs root); also MFALAB_SANDBOX_HIDE
+    spaces: tuple[str, ...] = field(default=())  # "pid", "net", "ipc" (needs root); also MFALAB_SANDBOX_SPACES
 
     def resolved(self):
-        """These limits with the user and hidden paths the environment asks for filled in."""
+        """These limits with what the environment asks for filled in."""
         from dataclasses import replace
 
-        return replace(self, user=self.user if self.user is not None else _environment_user(),
-                       hide=tuple(self.hide or _environment_hide()))
+        user = self.user if self.user is not None else _environment_user()
+        processes = self.processes if self.processes is not None else (PROCESSES if user is not None else None)
+        return replace(self, user=user, processes=processes,
+                       hide=tuple(self.hide or _environment_list(HIDE_VARIABLE, os.pathsep)),
+                       spaces=tuple(self.spaces or _environment_list(SPACES_VARIABLE, ",")))
 
     def apply(self):
-        """Call in the child before any learner code runs."""
+        """Call in the child before any learner code runs (as root, to isolate).
+
+        With "pid" in spaces this forks (mfalab.sandbox.init): it returns in a grandchild
+        inside the new PID namespace, never in the calling process."""
         os.setsid()  # its own process group: killing it takes its children too
         resolved = self.resolved()
-        hide, user = resolved.hide, resolved.user
+        hide, user, spaces = resolved.hide, resolved.user, set(resolved.spaces)
+        unknown = spaces - set(SPACES)
+        if unknown:
+            raise ValueError(f"unknown namespaces: {', '.join(sorted(unknown))}")
         namespace = False
-        if hide or user is not None:
+        if hide or user is not None or spaces:
             try:
-                _new_mount_namespace()
+                _new_mount_namespace(sum(SPACES[name] for name in spaces))
                 namespace = True
             except OSError:
-                if hide:  # asked to hide and cannot: refuse to run learner code
+                if hide or spaces:  # asked to isolate and cannot: refuse to run learner code
                     raise
-        if user is not None and namespace:  # before hiding: a bind mount leaves out the mounts under it
-            import sys
+        if namespace:
+            if user is not None:  # before hiding: a bind mount leaves out the mounts under it
+                import sys
 
-            for needed in {sys.executable, sys.prefix, sys.base_prefix, KIT}:
-                make_traversable(needed)
-        if hide:
-            hide_paths(hide)
+                for needed in {sys.executable, sys.prefix, sys.base_prefix, KIT}:
+                    make_traversable(needed)
+                _private_scratch(user)
+            hide_paths([*hide, *references.files()])
+        if "pid" in spaces:
+            enter_pid_namespace(mount_proc=True, reaper_uid=user)
         resource.setrlimit(resource.RLIMIT_CPU, (self.cpu_seconds, self.cpu_seconds + 1))
         memory = self.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         size = self.output_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        if self.processes is not None:
-            resource.setrlimit(resource.RLIMIT_NPROC, (self.processes, self.processes))
+        if resolved.processes is not None:
+            resource.setrlimit(resource.RLIMIT_NPROC, (resolved.processes, resolved.processes))
         if user is not None:
             drop_privileges(user)
+            syscalls.prctl(syscalls.PR_SET_NO_NEW_PRIVS, 1)
+        references.block()
 
 
 def kill_group(process):
-    """Kill a sandbox process and everything it started."""
+    """Kill a sandbox process and everything it started (with a PID namespace: everything
+    in it, since its PID 1 is in the group)."""
     import signal
 
     try:
@@ -162,25 +184,3 @@ def kill_group(process):
     except ProcessLookupError:
         pass
     process.wait()
-
-
-def kill_user(uid):
-    """Kill every process running as `uid` (what a sandbox user left behind); returns how many."""
-    import signal
-
-    killed = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/status") as status:
-                uids = next(line for line in status if line.startswith("Uid:")).split()[1:]
-        except (OSError, StopIteration):
-            continue
-        if str(uid) in uids:
-            try:
-                os.kill(int(entry), signal.SIGKILL)
-                killed += 1
-            except (ProcessLookupError, PermissionError):
-                pass
-    return killed

@@ -5,18 +5,20 @@
 
 Arguments and results cross as plain data; an exception the learner's code raises
 comes back as StudentError with its type name and message. A worker that hangs, dies
-or floods its output is killed and restarted for the next call.
+or floods its output is killed and restarted for the next call. A function that ran
+out of time once is not called again: later calls to it fail at once ("timed out
+earlier"), so a learner's endless loop costs one time limit, not one per test.
 """
 
 import os
 import selectors
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 from . import wire
+from .box import Box
 from .limits import Limits, kill_group
 
 REPO = Path(__file__).resolve().parents[2]
@@ -62,10 +64,11 @@ class Sandbox:
         self.timeout, self.limits = timeout, limits
         self.path = module_file(exercise, source)
         self._process = None
-        self._workdir = None
+        self._box = None
         self._buffer = b""
         self._next_id = 0
         self._import_failure = None  # the error the module's import gave; it is not retried
+        self._timed_out = set()  # functions that ran out of time once: not called again
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -84,13 +87,13 @@ class Sandbox:
             raise
 
     def _start(self):
-        self._workdir = tempfile.TemporaryDirectory(prefix="mfalab-sandbox-")
+        self._box = Box("mfalab-sandbox-", self.limits.resolved().user)
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
-               "PYTHONDONTWRITEBYTECODE": "1"}
+               "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": str(self._box.work)}
         self._process = subprocess.Popen(
             [sys.executable, "-I", "-m", "mfalab.sandbox.worker", str(self.path), f"learner_{self.exercise}"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            cwd=self._workdir.name, env=env, preexec_fn=self.limits.apply, close_fds=True,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._box.output_fd,
+            cwd=self._box.work, env=env, preexec_fn=self.limits.apply, close_fds=True,
         )
         self._buffer = b""
         hello = self._read(self.timeout, "importing the module")
@@ -106,9 +109,9 @@ class Sandbox:
             for stream in (self._process.stdin, self._process.stdout):
                 stream.close()
             self._process = None
-        if self._workdir is not None:
-            self._workdir.cleanup()
-            self._workdir = None
+        if self._box is not None:
+            self._box.cleanup()
+            self._box = None
 
     def __enter__(self):
         return self.start()
@@ -122,14 +125,13 @@ class Sandbox:
     @property
     def output(self):
         """What the learner's code printed so far (the last 10 kB)."""
-        if self._workdir is None:
-            return ""
-        path = Path(self._workdir.name) / "output.txt"
-        return path.read_bytes()[-10_000:].decode("utf-8", "replace") if path.exists() else ""
+        return self._box.tail(10_000) if self._box is not None else ""
 
     # -- calls -------------------------------------------------------------------
 
     def call(self, fn, *args, **kwargs):
+        if fn in self._timed_out:
+            raise SandboxTimeout(f"{fn}() timed out earlier; it is not called again.")
         if self._process is None or self._process.poll() is not None:
             self.close()
             self.start()
@@ -141,7 +143,11 @@ class Sandbox:
         except (BrokenPipeError, OSError):
             self.close()
             raise SandboxCrashed(f"The {self.exercise} worker died before {fn}() could be called.") from None
-        reply = self._read(self.timeout, f"{fn}()")
+        try:
+            reply = self._read(self.timeout, f"{fn}()")
+        except SandboxTimeout:
+            self._timed_out.add(fn)
+            raise
         if reply.get("id") != self._next_id:
             self.close()
             raise SandboxCrashed(f"{fn}(): the worker's answer was out of order.")

@@ -2,13 +2,13 @@
 
 Run by mfalab.sandbox.proxy, never by hand:  python -I -m mfalab.sandbox.worker FILE NAME
 Requests and answers are JSON lines on a private copy of stdin/stdout; the learner's
-own prints go to a capped file, so they can never be mistaken for an answer.
+own prints go to a capped file (the descriptor it was given as stderr), so they can never be mistaken for an answer.
 """
 
 import sys
 import traceback
 
-from mfalab.sandbox import wire
+from mfalab.sandbox import references, wire
 from mfalab.sandbox.child import isolate_stdio
 
 
@@ -32,6 +32,7 @@ def import_file(path, name):
 def main():
     path, name = sys.argv[1], sys.argv[2]
     requests, answers = isolate_stdio()
+    references.block()
 
     def answer(message):
         answers.write(wire.dumps(message))

@@ -6,17 +6,18 @@ Starting a fresh interpreter, Django and the lab costs about a second per lab se
 forking a process that already imported them costs milliseconds. This process never
 imports learner code: it loads no URLconf and no middleware chain, since both call the
 learner's hooks. The child does that, after the fork, under its limits (and as its
-sandbox uid), then serves the lab on a free port exactly as `mfalab.sandbox.labserver`.
+sandbox uid, in namespaces of its own), then serves the lab exactly as
+`mfalab.sandbox.labapp` does.
 
 The socket lives in a folder only the grader can enter (learner code cannot reach it),
 and every child closes it before it runs anything else.
 
-Protocol, one request per connection (JSON lines):
-    -> {"code", "workdir", "limits": {...}}
+Protocol, one request per connection (JSON lines; the first carries open descriptors):
+    -> {"code", "workdir", "db", "limits": {...}}  + [output file, listening Unix socket or none]
     <- {"pid": N}        at once
     <- {"port": N}       when the lab is ready (nothing if the child dies or hangs)
 or, to find a module that does not import before any test runs,
-    -> {"import": PATH, "name", "workdir", "limits": {...}}
+    -> {"import": PATH, "name", "workdir", "limits": {...}}  + [output file]
     <- {"pid": N}
     <- {"imported": true} or {"error": {"type", "message", "where"}}
 or
@@ -31,6 +32,7 @@ import socket
 import sys
 from dataclasses import asdict
 
+from .labapp import lab_environment
 from .limits import KIT
 
 ENVIRONMENT = "MFALAB_LAB_ZYGOTE"  # the socket's path, in the environment of graded test runs
@@ -38,7 +40,8 @@ PRELOAD = [
     "django.core.handlers.wsgi", "django.contrib.staticfiles.handlers", "django.contrib.admin",
     "django.contrib.auth.views", "two_factor.views", "two_factor.urls", "two_factor.plugins.webauthn.views",
     "django_otp.plugins.otp_totp.models", "webauthn", "lab_project.bank.views", "lab_project.mfa.views",
-    "mfalab.liveserver", "mfalab.sandbox.child", "mfalab.sandbox.labserver", "mfalab.sandbox.worker",
+    "mfalab.liveserver", "mfalab.sandbox.child", "mfalab.sandbox.labapp", "mfalab.sandbox.transport",
+    "mfalab.sandbox.worker",
 ]
 
 
@@ -47,8 +50,6 @@ def start(path):
     its Popen once it is ready. Its environment holds the lab's settings and no learner
     code: the database is a relative name, so each child opens lab.sqlite3 in its own folder."""
     import subprocess
-
-    from .labserver import lab_environment
 
     env = lab_environment("naive", "lab.sqlite3")
     process = subprocess.Popen([sys.executable, "-m", "mfalab.sandbox.zygote", str(path)], cwd=KIT, env=env,
@@ -77,7 +78,7 @@ def _answer(connection, message):
     connection.sendall((json.dumps(message) + "\n").encode())
 
 
-def serve_child(request, connection):
+def serve_child(request, connection, fds):
     """In the forked child: limits first, then the learner's code. Never returns."""
     try:
         from .child import capture_output
@@ -85,12 +86,13 @@ def serve_child(request, connection):
 
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the learner's code may wait for its children
         os.chdir(request["workdir"])
-        Limits(**request["limits"]).apply()
-        capture_output()
+        limits = request["limits"]
+        Limits(**dict(limits, hide=tuple(limits["hide"]), spaces=tuple(limits["spaces"]))).apply()
+        capture_output(fds[0])
         if "import" in request:
             _import(request, connection)
         else:
-            _serve_lab(request, connection)
+            _serve_lab(request, connection, fds[1] if len(fds) > 1 else None)
     except BaseException:  # noqa: BLE001 (the requester sees the connection close with no answer)
         pass
     finally:
@@ -108,19 +110,20 @@ def _import(request, connection):
         _answer(connection, {"imported": True})
 
 
-def _serve_lab(request, connection):
+def _serve_lab(request, connection, listener_fd):
     from django.conf import settings
+    from django.db import connections
 
     from lab_project.mfa import exercise_code
 
-    from .labserver import lab_server
+    from .labapp import serve
 
     settings.LAB_CODE = request["code"]
+    for where in (settings.DATABASES["default"], connections["default"].settings_dict):
+        where["NAME"] = request["db"]
     exercise_code.load.cache_clear()
-    server = lab_server()
-    _answer(connection, {"port": server.server_address[1]})
-    connection.close()
-    server.serve_forever()
+    listener = socket.socket(fileno=listener_fd) if listener_fd is not None else None
+    serve(connection.makefile("w"), listener)
 
 
 def serve(path):
@@ -150,8 +153,27 @@ def serve(path):
                 continue
 
 
+def _receive(connection):
+    """One request line and the descriptors sent with it."""
+    data, fds, _flags, _address = socket.recv_fds(connection, 65536, 4)
+    while data and not data.endswith(b"\n"):
+        more = connection.recv(65536)
+        if not more or len(data) > 65536:
+            break
+        data += more
+    return json.loads(data), fds
+
+
 def _handle(listener, connection, children):
-    request = json.loads(connection.makefile("rb").readline(65536))
+    request, fds = _receive(connection)
+    try:
+        _dispatch(listener, connection, children, request, fds)
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
+def _dispatch(listener, connection, children, request, fds):
     if request.get("kill"):
         _answer(connection, {"killed": kill_all(children)})
         children.clear()
@@ -163,7 +185,7 @@ def _handle(listener, connection, children):
         os.close(go_write)
         os.read(go_read, 1)  # wait until the parent has sent the pid
         os.close(go_read)
-        serve_child(request, connection)
+        serve_child(request, connection, fds)
     os.close(go_read)
     children.append(pid)
     try:
@@ -212,11 +234,13 @@ class Forked:
         return self.returncode
 
 
-def _ask(path, request):
+def _ask(path, request, fds=()):
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     connection.settimeout(30)
     connection.connect(path)
-    connection.sendall((json.dumps(request) + "\n").encode())
+    data = (json.dumps(request) + "\n").encode()
+    sent = socket.send_fds(connection, [data], list(fds))
+    connection.sendall(data[sent:])
     connection.settimeout(None)
     return connection
 
@@ -228,13 +252,14 @@ def kill_servers(path):
         return json.loads(reader.readline() or b"{}").get("killed", 0)
 
 
-def check_import(path, module, name, workdir, limits, timeout):
-    """Import the learner's `module` in a child of the zygote at `path`, under `limits`.
+def check_import(path, module, name, workdir, limits, timeout, output):
+    """Import the learner's `module` in a child of the zygote at `path`, under `limits`,
+    in `workdir`, its prints going to the open file `output`.
 
     Returns None when it imported, else why not (a sentence). The child is killed either way.
     """
     connection = _ask(path, {"import": str(module), "name": name, "workdir": str(workdir),
-                             "limits": asdict(limits.resolved())})
+                             "limits": asdict(limits.resolved())}, [output])
     with connection, connection.makefile("rb") as reader:
         pid = json.loads(reader.readline() or b"{}").get("pid")
         connection.settimeout(timeout)
@@ -255,12 +280,16 @@ def check_import(path, module, name, workdir, limits, timeout):
     return f"it does not import: {error.get('type')}: {str(error.get('message'))[:300]}"
 
 
-def spawn(path, code, workdir, limits):
-    """Ask the zygote at `path` for a lab server with `code` in `workdir` under `limits`.
+def spawn(path, code, workdir, db, limits, output, listener=None):
+    """Ask the zygote at `path` for a lab server with `code` in `workdir`, its database at
+    `db`, under `limits`; it prints to the open file `output` and serves on `listener`
+    (a listening Unix socket) or, without one, on a free 127.0.0.1 port.
 
     Returns a Forked process whose stdout gives the {"port": N} line when the lab is ready.
     """
-    connection = _ask(path, {"code": code, "workdir": str(workdir), "limits": asdict(limits.resolved())})
+    fds = [output] + ([listener.fileno()] if listener is not None else [])
+    connection = _ask(path, {"code": code, "workdir": str(workdir), "db": str(db),
+                             "limits": asdict(limits.resolved())}, fds)
     line = b""
     while not line.endswith(b"\n"):  # unbuffered: the port line must stay for the caller's select()
         byte = connection.recv(1)

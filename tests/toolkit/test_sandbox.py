@@ -103,6 +103,15 @@ def test_an_endless_loop_times_out_and_the_next_call_works(sandbox):
     assert sandbox.echo(1) == [[1], {}]
 
 
+def test_a_function_that_timed_out_is_not_called_again(sandbox):
+    """One time limit per learner function: later calls fail at once, other functions still run."""
+    with pytest.raises(SandboxTimeout, match="took longer"):
+        sandbox.loops()
+    with pytest.raises(SandboxTimeout, match=r"loops\(\) timed out earlier"):
+        sandbox.loops()
+    assert sandbox.echo(2) == [[2], {}]
+
+
 def test_sleeping_out_the_clock_is_stopped(sandbox):
     with pytest.raises(SandboxTimeout):
         sandbox.sleeps()
