@@ -70,7 +70,7 @@ def build_autograder(out):
 
 def run(root, exercises=EXERCISES):
     """Grade <root>/submission; write <root>/results/results.json (Gradescope format)."""
-    from .batch import grade_folder
+    from .batch import grade_folder, results_path
     from .run import Settings
 
     root = Path(root)
@@ -81,7 +81,7 @@ def run(root, exercises=EXERCISES):
         shutil.copytree(root / "submission", submission, symlinks=True)
         out = Path(tmp) / "out"
         results = grade_folder(submission.parent, out, settings=Settings(exercises=tuple(exercises)), progress=False)
-        shutil.copyfile(out / results[0].student / "results.json", results_dir / "results.json")
+        shutil.copyfile(results_path(out, results[0].student), results_dir / "results.json")
     return results_dir / "results.json"
 
 

@@ -30,11 +30,20 @@ def grade(args):
     if not Path(args.submissions).exists():
         print(f"no such folder: {args.submissions}", file=sys.stderr)
         return 2
+    from .canary import CanaryFailed
+    from .isolation import describe
+
     settings = Settings(exercises=exercises, time_limit=args.time_limit, hidden=not args.public_only)
-    results = grade_folder(args.submissions, args.out, workers=args.workers, settings=settings,
-                           progress=not args.no_progress)
+    try:
+        results = grade_folder(args.submissions, args.out, workers=args.workers, settings=settings,
+                               progress=not args.no_progress)
+    except CanaryFailed as refusal:
+        print(f"\nmfalab grade refused to grade: {refusal}", file=sys.stderr)
+        return 3
+    for line in describe(settings.protections or ()):
+        print(f"warning: {line}", file=sys.stderr)
     print(f"graded {len(results)} submission(s): {Path(args.out) / 'gradebook.csv'}, "
-          f"{Path(args.out) / 'summary.md'}, <student>/results.json")
+          f"{Path(args.out) / 'summary.md'}, students/<student>/results.json (isolation: {settings.mode})")
     return 0
 
 

@@ -37,10 +37,11 @@ def student_id(path):
 
 
 def find(folder):
-    """The submissions in `folder`: its sub-folders and .zip files, sorted by name."""
+    """The submissions in `folder`: its sub-folders, .zip files and links to either, sorted
+    by name (a link gets a row saying it was not followed)."""
     folder = Path(folder)
     found = [p for p in sorted(folder.iterdir()) if not p.name.startswith(".")
-             and not p.is_symlink() and (p.is_dir() or (p.is_file() and p.suffix.lower() == ".zip"))]
+             and (p.is_symlink() or p.is_dir() or (p.is_file() and p.suffix.lower() == ".zip"))]
     return found
 
 
@@ -112,18 +113,31 @@ def _from_zip(submission):
         submission.notes.append(f"the zip could not be read ({type(error).__name__}: {error})")
 
 
+def _unique(staging, student):
+    """`student`, or `student-2`, `student-3` ... : the first id no earlier submission took."""
+    taken = {p.name.lower() for p in Path(staging).iterdir()}
+    candidate, number = student, 1
+    while candidate.lower() in taken:
+        number += 1
+        candidate = f"{student}-{number}"
+    return candidate
+
+
 def stage(source, staging):
-    """Stage one submission (folder or zip) into `staging/<student>/`; returns a Submission."""
+    """Stage one submission (folder, zip, or a link: not followed) into `staging/<student>/`."""
     source = Path(source)
     submission = Submission(student_id(source), source)
-    submission.staged = Path(staging) / submission.student
-    if submission.staged.exists():
+    student = _unique(staging, submission.student)
+    if student != submission.student:
         submission.notes.append(f"another submission is also called {submission.student}; this one is "
-                                f"graded as {submission.student}-2")
-        submission.student += "-2"
-        submission.staged = Path(staging) / submission.student
+                                f"graded as {student}")
+        submission.student = student
+    submission.staged = Path(staging) / submission.student
     submission.staged.mkdir(parents=True)
-    (_from_zip if source.is_file() else _from_folder)(submission)
+    if source.is_symlink():
+        submission.notes.append(f"{source.name} is a link; links are not followed, nothing was graded")
+    else:
+        (_from_zip if source.is_file() else _from_folder)(submission)
     return submission
 
 

@@ -5,10 +5,17 @@ import json
 from pathlib import Path
 
 GRADESCOPE_STATUS = {"passed": "passed", "failed": "failed", "skipped": "failed"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value):
+    """A CSV cell a spreadsheet shows as text: one that starts like a formula gets a quote first."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def gradebook(results, exercises, path):
-    """One row per student: points per exercise, total, max, status notes."""
+    """One row per student: points per exercise, total, max, status notes (every cell inert)."""
     with open(path, "w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["student", *exercises, "total", "max", "status"])
@@ -17,8 +24,8 @@ def gradebook(results, exercises, path):
             for exercise in exercises:
                 got = result.exercises.get(exercise)
                 row.append(f"{got.points:g}" if got else "0")
-            writer.writerow([*row, f"{result.points:g}", f"{result.max_points:g}",
-                             "; ".join(result.notes) or "ok"])
+            writer.writerow([cell(value) for value in (*row, f"{result.points:g}", f"{result.max_points:g}",
+                                                        "; ".join(result.notes) or "ok")])
     return path
 
 
@@ -72,9 +79,13 @@ def pass_rates(results, exercises):
     return rates
 
 
-ISOLATION = {"uid+hide": "learner code ran as its own uid with solutions and hidden tests hidden",
-             "uid": "learner code ran as its own uid; solutions and hidden tests were made 0700 meanwhile",
-             "none": "learner code ran as the grader's user (not root): no privilege drop"}
+def isolation_line(mode):
+    """The summary's Isolation line: the protections in force and, plainly, those that are off."""
+    from .isolation import describe
+
+    protections = () if mode in (None, "none") else tuple(mode.split("+"))
+    off = describe(protections)
+    return f"- Isolation: {mode}" + ("" if not off else " (off: " + "; ".join(off) + ")")
 
 
 def summary(results, exercises, markdown_path, png_path, isolation=None):
@@ -89,7 +100,7 @@ def summary(results, exercises, markdown_path, png_path, isolation=None):
              f"- Points: mean {mean:.1f}, median {median:g}, lowest {totals[0] if totals else 0:g}, "
              f"highest {totals[-1] if totals else 0:g} (of {most:g})",
              f"- Submissions with notes: {sum(bool(r.notes) for r in results)}",
-             *([f"- Isolation: {isolation} ({ISOLATION.get(isolation, '')})"] if isolation else []), "",
+             *([isolation_line(isolation)] if isolation else []), "",
              "| Exercise | Mean points | Max | Tests passed | Full marks |", "|---|---|---|---|---|"]
     for exercise in exercises:
         rows = [r.exercises[exercise] for r in results if exercise in r.exercises]

@@ -3,34 +3,37 @@
 The process that decides a score (this one, reading the JSON the plugin writes into a
 folder only it can write) never runs learner code, and neither does the pytest process:
 graded tests reach the learner's module through mfalab.sandbox, whose children run with
-CPU, memory and output limits, in throwaway folders, and -- when the grader runs as root
--- as an unprivileged uid of their own with the hidden tests and solutions covered.
+CPU, memory, output and process-count limits, in throwaway folders, and -- when the
+grader runs as root -- as an unprivileged uid of this run's own, with the hidden tests,
+solutions, submissions and outputs covered, in PID, network and IPC namespaces of their
+own (mfalab.grader.isolation says which protections this machine allows).
 Each exercise is graded against a folder holding only that exercise's module, under a
 wall-time limit; whatever a submission leaves running is killed by uid afterwards.
+Before the batch, the reference solutions go through the same path and must score
+full marks (mfalab.grader.canary).
 """
 
-import contextlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import select
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lab_project.mfa.exercise_code import MODULES
 
-from ..sandbox import zygote
-from ..sandbox.limits import HIDE_VARIABLE, USER_VARIABLE, Limits, kill_user
-from . import EXERCISES
+from ..sandbox import uids
+from ..sandbox.box import Box
+from ..sandbox.limits import HIDE_VARIABLE, SPACES_VARIABLE, USER_VARIABLE, Limits
+from . import EXERCISES, canary, isolation
+from .launcher import Launcher
 
 REPO = Path(__file__).resolve().parents[2]
 TESTS = REPO / "tests" / "exercises"
-UID_BASE = 61000  # sandbox uids: UID_BASE + worker slot (no account needed)
+UID_BASE = uids.FIRST  # the first sandbox uid; each grader run takes a block of its own
 
 
 @dataclass
@@ -40,69 +43,43 @@ class Settings:
     import_limit: float = 5.0  # wall seconds for a module to import, before any test runs
     hidden: bool = True  # run the hidden tests too
     tests: Path = TESTS
-    isolate: bool | None = None  # drop privileges and hide paths; None: when running as root
+    isolate: bool | None = None  # drop privileges, hide paths, namespaces; None: when running as root
     hide: tuple = ()  # extra paths to hide from learner code
+    private: tuple = ()  # the batch's submissions and output folders (hidden like the solutions)
 
-    mode: str | None = None  # set by probe(): "uid+hide", "uid" or "none"
+    protections: tuple | None = None  # set by probe(): a subset of isolation.PROTECTIONS
+    canary_seconds: float = 0.0  # set by grade_all(): how long the reference took before the batch
+
+    @property
+    def mode(self):
+        """The protections in force, as one word ("uid+hide+pid+net+ipc", "uid", "none")."""
+        return "+".join(self.protections or ()) or "none" if self.protections is not None else None
 
     @property
     def isolating(self):
-        return (self.mode or "none") != "none"
+        return "uid" in (self.protections or ())
 
-    def probe(self):
-        """How far learner code can be isolated here; sets and returns self.mode.
-
-        "uid+hide": own uid, hidden paths covered in a mount namespace (root with
-        CAP_SYS_ADMIN); "uid": own uid only (root without mount rights; the grader then
-        makes the hidden paths 0700 for the batch); "none": not root, or isolate=False.
-        """
-        if self.mode is None:
-            self.mode = "none"
-            if self.isolate is not False and os.geteuid() == 0:
-                if _probe(Limits(user=UID_BASE, hide=self.hidden_paths()), self.hidden_paths()):
-                    self.mode = "uid+hide"
-                elif _probe(Limits(user=UID_BASE), ()):
-                    self.mode = "uid"
+    def probe(self, uid=UID_BASE):
+        """Which protections work here (mfalab.grader.isolation); sets and returns self.mode."""
+        if self.protections is None:
+            self.protections = () if self.isolate is False else isolation.probe(uid, self.hidden_paths())
         return self.mode
 
+    def spaces(self):
+        return tuple(name for name in ("pid", "net", "ipc") if name in (self.protections or ()))
+
     def hidden_paths(self):
-        return tuple(str(p) for p in (REPO / "solutions", self.tests / "hidden", *map(Path, self.hide)))
+        """What learner code must never read: solutions, hidden tests, the kit's history and
+        builds (they hold both), the batch's submissions and outputs, anything asked for."""
+        paths = (REPO / "solutions", self.tests / "hidden", REPO / ".git", REPO / "dist", *map(Path, self.hide),
+                 *map(Path, self.private))
+        return tuple(dict.fromkeys(str(p) for p in paths))
 
     def test_files(self, exercise):
         files = sorted(self.tests.glob(f"test_{exercise}_*.py"))
         if self.hidden:
             files += sorted((self.tests / "hidden").glob(f"test_{exercise}_*.py"))
         return [str(f) for f in files]
-
-
-def _probe(limits, hidden):
-    """Can a child under `limits` start Python, and is every hidden path out of its reach?"""
-    check = ("import os, sys\n"
-             "for path in sys.argv[1:]:\n"
-             "    if os.path.exists(path) and os.access(path, os.R_OK):\n"
-             "        sys.exit(3)\n")
-    with tempfile.TemporaryDirectory() as folder:
-        try:
-            done = subprocess.run([sys.executable, "-I", "-c", check, *[p for p in hidden if os.path.exists(p)]],
-                                  cwd=folder, preexec_fn=limits.apply, capture_output=True, timeout=60)
-        except (OSError, subprocess.SubprocessError):
-            return False
-    return done.returncode == 0
-
-
-@contextlib.contextmanager
-def private_paths(paths):
-    """Make `paths` 0700 (owner root) for a while: hiding without a mount namespace."""
-    saved = []
-    try:
-        for path in paths:
-            if os.path.exists(path):
-                saved.append((path, os.stat(path).st_mode & 0o7777))
-                os.chmod(path, 0o700)
-        yield
-    finally:
-        for path, mode in saved:
-            os.chmod(path, mode)
 
 
 @dataclass
@@ -174,120 +151,33 @@ def _scored(expected, reported, reason):
 
 
 def _private_folder(parent, name, uid):
-    """A folder for learner code: owned by the sandbox uid when isolating, 0700."""
+    """A folder for learner code: 0700, handed to the sandbox uid once filled (see _stage_module)."""
     folder = Path(parent) / name
     folder.mkdir(mode=0o700)
-    if uid is not None:
-        os.chown(folder, uid, uid)
     return folder
 
 
-class Launcher:
-    """Runs pytest for the grader: forked from a pre-warmed process (mfalab.grader.warm),
-    or, with warm=False, as a fresh `python -m pytest` process. Returns the exit code, or
-    None when the wall-time limit stopped the run."""
+def _stage_module(module, folder, uid):
+    """Copy the staged module into `folder` (new, ours), then hand both to `uid`.
 
-    def __init__(self, warm=True, work=None):
-        self.warm, self.work = warm, work
-        self._server = None
-        self._zygote = None
-        self._folder = None
-
-    def _start(self):
-        self.close()
-        self._server = subprocess.Popen([sys.executable, "-m", "mfalab.grader.warm"], cwd=REPO,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                        start_new_session=True)
-        if json.loads(self._server.stdout.readline() or "{}").get("ready") is not True:
-            self.close()
-            raise RuntimeError("the pre-warmed pytest launcher did not start")
-        self._folder = Path(tempfile.mkdtemp(prefix="zygote-", dir=self.work))  # 0700: the grader's only
-        try:
-            self._zygote = zygote.start(self.socket)
-        except RuntimeError:
-            self.close()
-            raise
-
-    @property
-    def socket(self):
-        return self._folder / "lab.sock"
-
-    def close(self):
-        for process in (self._server, self._zygote):
-            if process is not None:
-                _kill_session(process)
-                for stream in (process.stdin, process.stdout):
-                    if stream:
-                        stream.close()
-        self._server = self._zygote = None
-        if self._folder is not None:
-            shutil.rmtree(self._folder, ignore_errors=True)
-            self._folder = None
-
-    def check_import(self, module, name, workdir, limits, timeout):
-        """Why `module` does not import (None if it does), when a zygote runs; else None:
-        without one the tests find out themselves, more slowly."""
-        if not self.warm:
-            return None
-        if not self._alive():
-            self._start()
-        try:
-            return zygote.check_import(str(self.socket), module, name, workdir, limits, timeout)
-        except OSError:
-            return None  # no verdict: the tests decide
-        finally:
-            self._kill_forked()
-
-    def _kill_forked(self):
-        """Kill what the zygote forked for the last request, whatever happened to it."""
-        try:
-            zygote.kill_servers(str(self.socket))
-        except OSError:
-            self.close()  # the zygote is gone: start afresh next time
-
-    def _alive(self):
-        return all(p is not None and p.poll() is None for p in (self._server, self._zygote))
-
-    def run(self, args, env, log, timeout):
-        if not self.warm:
-            with open(log, "wb") as output:
-                process = subprocess.Popen([sys.executable, "-m", "pytest", *args], cwd=REPO, env=env, stdout=output,
-                                           stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-                try:
-                    return process.wait(timeout=timeout)
-                except subprocess.TimeoutExpired:
-                    return None
-                finally:
-                    _kill_session(process)
-        if not self._alive():
-            self._start()
-        env = dict(env, **{zygote.ENVIRONMENT: str(self.socket)})
-        try:
-            return self._run_warm(args, env, log, timeout)
-        finally:
-            self._kill_forked()
-
-    def _run_warm(self, args, env, log, timeout):
-        request = {"args": list(args), "env": env, "cwd": str(REPO), "log": str(log)}
-        self._server.stdin.write((json.dumps(request) + "\n").encode())
-        self._server.stdin.flush()
-        pid = json.loads(self._server.stdout.readline())["pid"]
-        ready, _, _ = select.select([self._server.stdout], [], [], timeout)
-        if not ready:
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-            self._server.stdout.readline()  # {"exit": -9}
-            return None
-        return json.loads(self._server.stdout.readline())["exit"]
+    The folder is created and filled by this process before the sandbox uid owns it, and
+    the file is created new (O_EXCL, O_NOFOLLOW): no link planted there can redirect the write."""
+    copy = Path(folder) / module.name
+    handle = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(handle, "wb") as writer:
+        writer.write(Path(module).read_bytes())
+    if uid is not None:
+        os.chown(copy, uid, uid)
+        os.chown(folder, uid, uid)
+    return copy
 
 
 class Grader:
-    def __init__(self, settings, work, tests, warm=True):
+    def __init__(self, settings, work, tests, warm=True, uid_block=None):
         self.settings, self.work, self.tests = settings, Path(work), tests
         self.launchers = {}
         self.warm = warm
+        self.uid_block = uid_block
 
     def launcher(self, slot):
         if slot not in self.launchers:
@@ -299,12 +189,12 @@ class Grader:
             launcher.close()
 
     def uid(self, slot):
-        return UID_BASE + slot if self.settings.isolating else None
+        return self.uid_block[slot] if self.settings.isolating and self.uid_block is not None else None
 
     def grade(self, submission, slot=0):
         started = time.monotonic()
         result = SubmissionResult(submission.student, notes=list(submission.notes))
-        folder = Path(tempfile.mkdtemp(prefix=f"{submission.student[:20]}-", dir=self.work))
+        folder = Path(tempfile.mkdtemp(prefix="submission-", dir=self.work))
         folder.chmod(0o711)  # learner code may pass through to its own code folder, not list
         try:
             for exercise in self.settings.exercises:
@@ -317,16 +207,35 @@ class Grader:
         result.seconds = time.monotonic() - started
         return result
 
+    def limits(self, uid, **changes):
+        """The sandbox limits of this run for `uid` (what the environment gives test runs)."""
+        hide = self.settings.hidden_paths() if "hide" in (self.settings.protections or ()) else ()
+        return Limits(user=uid, hide=hide, spaces=self.settings.spaces(), **changes)
+
+    def environment(self, uid, scratch):
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", TMPDIR=str(scratch))
+        for name in (USER_VARIABLE, HIDE_VARIABLE, SPACES_VARIABLE):
+            env.pop(name, None)
+        if uid is not None:
+            limits = self.limits(uid)
+            env[USER_VARIABLE] = str(uid)
+            if limits.hide:
+                env[HIDE_VARIABLE] = os.pathsep.join(limits.hide)
+            if limits.spaces:
+                env[SPACES_VARIABLE] = ",".join(limits.spaces)
+        return env
+
     def check_import(self, copy, exercise, scratch, uid, slot):
         """Import the module once in a sandbox before any test: one that does not import
         (a syntax error, an exception or sys.exit at import, an endless loop) scores 0
         on every test of the exercise, which is what its tests would find, only slower."""
-        hide = self.settings.hidden_paths() if self.settings.mode == "uid+hide" else ()
-        workdir = scratch / "import"
-        workdir.mkdir(mode=0o700)
-        limits = Limits(cpu_seconds=max(1, int(self.settings.import_limit)), user=uid, hide=hide)
-        return self.launcher(slot).check_import(copy, f"submission_{MODULES[exercise]}", workdir, limits,
-                                                self.settings.import_limit)
+        box = Box("import-", uid, parent=scratch)
+        try:
+            limits = self.limits(uid, cpu_seconds=max(1, int(self.settings.import_limit)))
+            return self.launcher(slot).check_import(copy, f"submission_{MODULES[exercise]}", box.work, limits,
+                                                    self.settings.import_limit, box.output_fd)
+        finally:
+            box.cleanup()
 
     def grade_exercise(self, submission, exercise, folder, slot):
         expected = self.tests[exercise]
@@ -336,24 +245,14 @@ class Grader:
             return ExerciseResult(exercise, _scored(expected, [], reason), note=reason)
         uid = self.uid(slot)
         code = _private_folder(folder, f"code-{exercise}", uid)
-        copy = code / module.name
-        shutil.copyfile(module, copy)
-        if uid is not None:
-            os.chown(copy, uid, uid)
+        copy = _stage_module(module, code, uid)
         private = Path(tempfile.mkdtemp(prefix=f"judge-{exercise}-", dir=folder))  # 0700, ours
         results, log = private / "results.json", private / "pytest.log"
-        scratch = folder / f"tmp-{exercise}"  # the sandboxes' working folders: removed with `folder`
+        scratch = folder / f"tmp-{exercise}"  # the sandboxes' boxes: removed with `folder`
         scratch.mkdir(mode=0o711)  # even when a time limit stops the run before it cleans up
-        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", TMPDIR=str(scratch))
-        env.pop(USER_VARIABLE, None)
-        env.pop(HIDE_VARIABLE, None)
-        if uid is not None:
-            env[USER_VARIABLE] = str(uid)
-            if self.settings.mode == "uid+hide":
-                env[HIDE_VARIABLE] = os.pathsep.join(self.settings.hidden_paths())
+        env = self.environment(uid, scratch)
         args = pytest_args(self.settings.test_files(exercise), "--code", str(code), "--results", str(results))
         started = time.monotonic()
-        note = ""
         try:
             broken = self.check_import(copy, exercise, scratch, uid, slot)
             if broken:
@@ -363,41 +262,84 @@ class Grader:
             exit_code = self.launcher(slot).run(args, env, log, self.settings.time_limit)
         finally:
             if uid is not None:
-                kill_user(uid)
+                uids.kill_uid(uid)
+        seconds = time.monotonic() - started
+        note, reported = "", []
         if exit_code is None:
             note = f"stopped after the {self.settings.time_limit:g} s time limit"
-        seconds = time.monotonic() - started
-        reported = []
-        if not note:
+        else:
             try:
                 reported = json.loads(results.read_text())
             except (OSError, ValueError):
-                tail = log.read_bytes()[-1500:].decode("utf-8", "replace")
-                note = f"the test run ended without results (exit code {exit_code}): {tail}"
+                note = f"the test run ended without results (exit code {exit_code})"
         tests = _scored(expected, reported, note or "the test did not report")
-        failed = [t for t in tests if t["outcome"] != "passed"]
-        if failed and not note:
-            first = " ".join(failed[0]["message"].split())[:160]
-            note = f"{len(failed)}/{len(tests)} tests failed (first: {first})"
-        return ExerciseResult(exercise, tests, note=note, seconds=seconds)
+        return ExerciseResult(exercise, tests, note=note or visible_note(tests), seconds=seconds)
 
 
-def _kill_session(process):
+def visible_note(tests):
+    """How many tests failed, and the first failure a student may see (never a hidden test's)."""
+    failed = [t for t in tests if t["outcome"] != "passed"]
+    if not failed:
+        return ""
+    shown = next((t for t in failed if not t["hidden"]), None)
+    first = f" (first: {' '.join(shown['message'].split())[:160]})" if shown else ""
+    return f"{len(failed)}/{len(tests)} tests failed{first}"
+
+
+def _failed_result(submission, tests, settings, why):
+    result = SubmissionResult(submission.student, notes=[*submission.notes, why])
+    for exercise in settings.exercises:
+        result.exercises[exercise] = ExerciseResult(exercise, _scored(tests[exercise], [], "grading failed"))
+    return result
+
+
+def check_reachable(settings, work):
+    """Refuse at once when the sandbox uid could not even reach the grader's folders."""
+    if settings.isolating:
+        blocked = isolation.unreachable(work)
+        if blocked:
+            raise canary.CanaryFailed(
+                f"The sandbox user cannot enter {blocked}, on the way to the grader's working folder {work}, "
+                "so every submission would score 0. Point TMPDIR at a folder other users may pass through "
+                "(for example TMPDIR=/tmp). Nothing was graded.")
+
+
+def grade_all(submissions, settings, work, workers=1, progress=None, warm=True, check=True):
+    """Grade every submission with `workers` in parallel; results in submission order.
+
+    First the reference solutions go through the same path (check=False skips that);
+    unless they score full marks, canary.CanaryFailed says why and nothing is graded."""
+    block = uids.allocate() if settings.isolate is not False and os.geteuid() == 0 else None
     try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    process.wait()
+        settings.probe(block[0] if block is not None else UID_BASE)
+        tests = catalog(settings, work)
+        grader = Grader(settings, work, tests, warm=warm, uid_block=block)
+        hidden = settings.hidden_paths() if settings.isolating and "hide" not in settings.protections else ()
+        with isolation.private_paths(hidden):
+            try:
+                if check:
+                    started = time.monotonic()
+                    check_reachable(settings, work)
+                    staged = canary.stage(settings.exercises, Path(work) / "canary")
+                    message = canary.verdict(grader.grade(staged, 0))
+                    settings.canary_seconds = time.monotonic() - started
+                    if message:
+                        raise canary.CanaryFailed(message)
+                return _grade_batch(grader, submissions, tests, settings, workers, progress), tests
+            finally:
+                grader.close()
+    finally:
+        if block is not None:
+            for uid in block:
+                uids.kill_uid(uid)
+            uids.remove_leftovers(block)
+            block.close()
 
 
-def grade_all(submissions, settings, work, workers=1, progress=None, warm=True):
-    """Grade every submission with `workers` in parallel; results in submission order."""
+def _grade_batch(grader, submissions, tests, settings, workers, progress):
     from concurrent.futures import ThreadPoolExecutor
     from queue import Queue
 
-    settings.probe()
-    tests = catalog(settings, work)
-    grader = Grader(settings, work, tests, warm=warm)
     slots = Queue()
     for slot in range(workers):
         slots.put(slot)
@@ -407,18 +349,11 @@ def grade_all(submissions, settings, work, workers=1, progress=None, warm=True):
         try:
             return grader.grade(submission, slot)
         except Exception as error:  # noqa: BLE001 (the batch goes on; the row says why)
-            result = SubmissionResult(submission.student, notes=[f"grading failed: {type(error).__name__}: {error}"])
-            for exercise in settings.exercises:
-                result.exercises[exercise] = ExerciseResult(exercise, _scored(tests[exercise], [], "grading failed"))
-            return result
+            return _failed_result(submission, tests, settings, f"grading failed: {type(error).__name__}: {error}")
         finally:
             slots.put(slot)
             if progress:
                 progress(submission.student)
 
-    hidden = settings.hidden_paths() if settings.mode == "uid" else ()
-    try:
-        with private_paths(hidden), ThreadPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(one, submissions)), tests
-    finally:
-        grader.close()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(one, submissions))

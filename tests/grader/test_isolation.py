@@ -78,7 +78,7 @@ def test_the_grader_environment_variables_do_the_same(prober, monkeypatch):
 
 @MOUNTS
 def test_the_grader_probes_full_isolation_here():
-    assert Settings().probe() == "uid+hide"
+    assert Settings().probe() == "uid+hide+pid+net+ipc"
     assert Settings(isolate=False).probe() == "none"
 
 

@@ -48,7 +48,7 @@ def test_gradebook_has_one_row_per_student_with_points_total_max_status(graded):
 
 def test_results_json_follows_gradescope(graded):
     _, out = graded
-    ben = json.loads((out / "ben" / "results.json").read_text())
+    ben = json.loads((out / "students" / "ben" / "results.json").read_text())
     assert set(ben) >= {"score", "execution_time", "tests"}
     assert ben["score"] == sum(t["score"] for t in ben["tests"])
     for test in ben["tests"]:
