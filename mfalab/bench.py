@@ -5,6 +5,8 @@ min and max (grading and `make test`, an hour and 13 minutes a run: --grade-repe
 --test-repeat, 1 by default), beside its budget:
 - seconds to execute each notebook top to bottom (a cold kernel included), and all;
 - peak resident memory of each notebook's kernel (VmHWM) and of a Jupyter server;
+- one learner's session (Jupyter server, a kernel that booted the lab, the launcher's lab
+  server): RSS and PSS at rest, and CPU seconds from the server's start (mfalab.footprint);
 - grading seconds per exercise-submission at 1 and 2 workers (mfalab grade-bench);
 - set-up of a fresh clone on a warm package cache, and again with nothing changed;
 - the installed environment's size, and `make test` wall time.
@@ -187,6 +189,14 @@ def measure(*, notebooks, repeat, grade_count, heavy, grade_repeat=1, test_repea
     for name, (seconds, peaks) in per_notebook.items():
         figures.append(Figure(f"kernel peak, {name}", "MB", peaks, budget=250))
     figures.append(Figure("Jupyter server peak", "MB", [jupyter_server_peak_mb() for _ in range(repeat)]))
+    from .footprint import learner_footprint
+
+    learners = [learner_footprint() for _ in range(repeat)]
+    figures.append(Figure("one learner at rest: server + kernel + lab, RSS", "MB", [f["rss_mb"] for f in learners]))
+    figures.append(Figure("one learner at rest: server + kernel + lab, PSS", "MB", [f["pss_mb"] for f in learners],
+                          budget=250))
+    figures.append(Figure("one learner: CPU from server start to booted lab", "s",
+                          [f["cpu_seconds"] for f in learners], budget=3))
     if grade_count or grading_json:
         runs = grading_figures(grade_count, grade_repeat, grading_json)
         figures.append(Figure("grading, 1 worker, per exercise-submission", "s",

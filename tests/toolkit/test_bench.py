@@ -14,8 +14,12 @@ def test_a_tiny_benchmark_run_has_the_table_and_the_json(tmp_path):
     header = next(line for line in done.stdout.splitlines() if line.startswith("figure"))
     assert header.split() == ["figure", "median", "min", "max", "unit", "budget", "verdict"]
     figures = {f["name"]: f for f in json.loads(out.read_text())["figures"]}
-    assert set(figures) == {"notebook 00_start_here.ipynb", "all notebooks", "kernel peak, 00_start_here.ipynb",
-                            "Jupyter server peak", "installed environment (sys.prefix)"}
+    learner = ["one learner at rest: server + kernel + lab, RSS", "one learner at rest: server + kernel + lab, PSS",
+               "one learner: CPU from server start to booted lab"]
+    assert {"notebook 00_start_here.ipynb", "all notebooks", "kernel peak, 00_start_here.ipynb",
+            "Jupyter server peak", "installed environment (sys.prefix)", *learner} <= set(figures)
+    rss, pss, cpu = (figures[name] for name in learner)
+    assert rss["median"] >= pss["median"] > 50 and pss["budget"] == 250 and cpu["budget"] == 3 and cpu["median"] > 0
     kernel = figures["kernel peak, 00_start_here.ipynb"]
     assert kernel["budget"] == 250 and kernel["verdict"] in ("pass", "falls short") and kernel["median"] > 10
     assert len(figures["notebook 00_start_here.ipynb"]["runs"]) == 1
