@@ -20,8 +20,9 @@ from pathlib import Path
 from lab_project.mfa import freshness
 from lab_project.mfa.exercise_names import EXERCISES, MODULES
 
+from . import checker
 from .coverage import coverage_line
-from .failures import reason
+from .failures import reason, sanitise, shorten
 
 REPO = Path(__file__).resolve().parent.parent
 TESTS = REPO / "tests" / "exercises"
@@ -180,6 +181,22 @@ class CheckReport:
                 + "".join(f"<p>{html.escape(line)}</p>" for line in more) + table)
 
 
+def last_lines(done, count=3):
+    """The last lines a finished pytest printed, sanitised, on one line."""
+    lines = [line.strip() for line in sanitise(done.stdout + "\n" + done.stderr).splitlines() if line.strip()]
+    return " | ".join(shorten(line) for line in lines[-count:]) or "no output"
+
+
+def run_pytest(command, log, timeout):
+    """Run a pytest command: in the warm checker when one is running (mfalab.checker), else as
+    a process of its own. What it printed and its exit code, as subprocess.run gives them."""
+    exit_code = checker.run(command[3:], log=log, timeout=timeout) if checker.enabled() else None
+    if exit_code is None:
+        return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=timeout)
+    output = log.read_text(errors="replace") if log.exists() else ""
+    return subprocess.CompletedProcess(command, exit_code, output, "")
+
+
 def run_tests(files, code, *, timeout=600, collect_only=False):
     """Run graded test files against `code` in a pytest process; their result rows.
     collect_only: list the tests without running them (outcome "not run")."""
@@ -195,12 +212,16 @@ def run_tests(files, code, *, timeout=600, collect_only=False):
                    "--no-header", "-rN", f"--config-file={REPO / 'pyproject.toml'}",
                    "--tb=line", f"--rootdir={REPO}"] + (["--collect-only"] if collect_only else [])
         try:
-            done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=timeout)
-        except subprocess.TimeoutExpired:
+            done = run_pytest(command, Path(tmp) / "pytest.log", timeout)
+        except (subprocess.TimeoutExpired, TimeoutError):
             raise CheckError(f"The tests took longer than {timeout} s.") from None
         if done.returncode not in (0, 1) or not results.exists():
-            raise CheckError(f"pytest stopped with exit code {done.returncode}: {done.stdout[-800:]}{done.stderr[-800:]}")
-        return json.loads(results.read_text())
+            raise CheckError(f"pytest stopped with exit code {done.returncode}: {last_lines(done)}")
+        rows = json.loads(results.read_text())
+        if not rows:  # never a report of nothing: it would read as a pass with 0/0 points
+            raise CheckError(f"pytest ran but reported no graded test (exit code {done.returncode}): "
+                             f"{last_lines(done)}")
+        return rows
 
 
 def kernel_notes(exercise, code):

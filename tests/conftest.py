@@ -4,9 +4,14 @@ The test process runs the lab's naive built-ins (lab_project/settings_test.py); 
 under test that a learner writes is reached only through mfalab.sandbox.
 """
 
+import os
 import textwrap
 
 import pytest
+
+# Checks run by the tests start their own pytest: no warm checker left behind (tests/toolkit/test_checker.py
+# starts its own).
+os.environ.setdefault("MFALAB_WARM_CHECKER", "0")
 
 import mfalab
 from mfalab.sandbox import SandboxLab

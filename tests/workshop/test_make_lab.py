@@ -42,6 +42,7 @@ def make_lab(tmp_path_factory):
     # Not the test's own environment: the kit's bin folder must come from `make lab`, not from here.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO", "MFALAB"))}
     env["PATH"] = "/usr/local/bin:/usr/bin:/bin"
+    env["MFALAB_WARM_CHECKER"] = "0"  # a check in the terminal leaves no checker behind
     # A start-up file that puts another python first, as pyenv's or conda's do.
     (folder / "other-bin").mkdir()
     (folder / "other-bin" / "python").write_text("#!/bin/sh\necho 'not the kit python'\n")

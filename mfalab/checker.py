@@ -1,0 +1,240 @@
+"""The warm checker: a process that imported pytest, Django and the kit once and forks one
+pytest run per check, so that a check costs the tests' own time, not Python's start-up.
+
+    python -m mfalab.checker       (started in the background by the first check; stops after
+                                    IDLE seconds without a check)
+
+Like a plain `python -m pytest`, it never runs learner code: its children run the public
+tests, which reach the learner's code only through mfalab.sandbox. It listens on a Unix
+socket in var/checker/ (a folder only its user can open) and answers its own user only.
+When a file of the kit it imported changes, it says so and exits: the check that asked
+runs pytest the plain way and the next one starts a fresh checker. MFALAB_WARM_CHECKER=0
+turns it off (checks then always start their own pytest).
+
+Protocol, one JSON line each way: {"args", "cwd", "env", "log"} -> {"pid": N} then
+{"exit": code}, or {"stale": true}.
+"""
+
+import fcntl
+import json
+import os
+import signal
+import socket
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+from .database import REPO, VAR
+
+FOLDER = VAR / "checker"
+SOCKET = FOLDER / "socket"
+IDLE = 20 * 60
+PRELOAD = [
+    "pytest", "_pytest.python", "_pytest.runner", "_pytest.fixtures", "_pytest.assertion.rewrite",
+    "_pytest.terminal", "pytest_django", "pytest_django.plugin", "django.test", "django.test.client",
+    "mfalab.points", "mfalab.sandbox", "mfalab.sandbox.labserver", "mfalab.lab", "mfalab.client",
+    "mfalab.wizards", "mfalab.enforcement", "mfalab.otp", "mfalab.ceremony", "mfalab.authenticator",
+    "requests", "pyotp", "webauthn", "cbor2",
+]
+
+
+def enabled():
+    return os.environ.get("MFALAB_WARM_CHECKER", "1") != "0"
+
+
+# -- the client: mfalab.check ------------------------------------------------------------
+
+
+def run(args, *, log, timeout):
+    """Run pytest with `args` in the warm checker; its exit code, or None when no checker
+    could take it (one is started for the next check). Raises TimeoutError after `timeout`."""
+    try:
+        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        connection.settimeout(5)
+        connection.connect(str(SOCKET))
+    except OSError:
+        start()
+        return None
+    with connection, connection.makefile("rwb") as stream:
+        request = {"args": list(args), "cwd": str(REPO), "env": dict(os.environ), "log": str(log)}
+        try:
+            stream.write(json.dumps(request).encode() + b"\n")
+            stream.flush()
+            answer = json.loads(stream.readline() or b"{}")
+        except (OSError, ValueError):
+            return None
+        if "pid" not in answer:
+            return None  # stale (it is exiting) or busy elsewhere: the plain way this time
+        connection.settimeout(timeout)
+        try:
+            return int(json.loads(stream.readline() or b"{}").get("exit", -1))
+        except (TimeoutError, socket.timeout):
+            try:
+                os.killpg(answer["pid"], signal.SIGKILL)
+            except OSError:
+                pass
+            raise TimeoutError from None
+        except (OSError, ValueError):
+            return None
+
+
+def start():
+    """Start a checker in the background (a second one exits at once: one per var/)."""
+    if not enabled():
+        return
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="lab_project.settings_test")
+    try:
+        subprocess.Popen([sys.executable, "-m", "mfalab.checker"], cwd=REPO, env=env, start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        pass
+
+
+def stop():
+    """Ask a running checker to exit (tests and benchmarks that want a cold start)."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+            connection.settimeout(5)
+            connection.connect(str(SOCKET))
+            connection.sendall(b'{"stop": true}\n')
+            connection.recv(100)
+    except OSError:
+        pass
+
+
+# -- the server ----------------------------------------------------------------------------
+
+
+def kit_files():
+    """{file: mtime} of every module imported from the kit (not from site-packages)."""
+    files = {}
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if path and path.startswith(str(REPO)) and "/.venv/" not in path:
+            try:
+                files[path] = os.stat(path).st_mtime_ns
+            except OSError:
+                pass
+    return files
+
+
+def changed(files):
+    for path, mtime in files.items():
+        try:
+            if os.stat(path).st_mtime_ns != mtime:
+                return True
+        except OSError:
+            return True
+    return False
+
+
+def preload():
+    import importlib
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = "lab_project.settings_test"
+    import django
+
+    django.setup()
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 (a module not preloaded only costs time)
+            pass
+
+
+def run_child(request):
+    """In the forked child: become the pytest run the request describes; never returns."""
+    code = 3
+    try:
+        os.setsid()
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.environ["DJANGO_SETTINGS_MODULE"] = "lab_project.settings_test"  # what the checker set up
+        import tempfile
+
+        tempfile.tempdir = None
+        log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        import pytest
+
+        code = int(pytest.main(request["args"]))
+    except BaseException as error:  # noqa: BLE001
+        try:
+            os.write(2, f"the warm checker's run failed: {type(error).__name__}: {error}\n".encode())
+        except OSError:
+            pass
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:  # noqa: BLE001
+                pass
+        os._exit(code)
+
+
+def same_user(connection):
+    credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    _pid, uid, _gid = struct.unpack("3i", credentials)
+    return uid == os.getuid()
+
+
+def answer(connection, files, listener):
+    """Serve one connection; False when the checker must exit."""
+    with connection, connection.makefile("rwb") as stream:
+        if not same_user(connection):
+            return True
+        request = json.loads(stream.readline() or b"{}")
+        if request.get("stop") or changed(files):
+            stream.write(b'{"stale": true}\n')
+            stream.flush()
+            return False
+        pid = os.fork()
+        if pid == 0:
+            listener.close()
+            run_child(request)
+        stream.write(json.dumps({"pid": pid}).encode() + b"\n")
+        stream.flush()
+        _, status = os.waitpid(pid, 0)
+        stream.write(json.dumps({"exit": os.waitstatus_to_exitcode(status)}).encode() + b"\n")
+        stream.flush()
+    return True
+
+
+def serve():
+    FOLDER.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(FOLDER, 0o700)
+    lock = open(FOLDER / "lock", "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return  # another checker serves this var/ folder
+    preload()
+    files = kit_files()
+    SOCKET.unlink(missing_ok=True)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(SOCKET))
+    listener.listen(8)
+    listener.settimeout(IDLE)
+    try:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except (TimeoutError, socket.timeout):
+                return
+            connection.settimeout(None)
+            try:
+                if not answer(connection, files, listener):
+                    return
+            except (OSError, ValueError):
+                pass
+    finally:
+        SOCKET.unlink(missing_ok=True)
+        listener.close()
+
+
+if __name__ == "__main__":
+    serve()

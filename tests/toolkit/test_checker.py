@@ -1,0 +1,65 @@
+"""The warm checker (mfalab.checker): the same reports as a plain pytest run, started once,
+gone when asked; a check without one runs pytest the plain way and starts one for next time."""
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from mfalab import checker
+from mfalab.check import check
+
+
+@pytest.fixture
+def private_checker(tmp_path, monkeypatch):
+    """A checker on a socket of this test's own (the real one may serve a learner meanwhile)."""
+    folder = tmp_path / "checker"
+    monkeypatch.setattr(checker, "FOLDER", folder)
+    monkeypatch.setattr(checker, "SOCKET", folder / "socket")
+    monkeypatch.setenv("MFALAB_WARM_CHECKER", "1")
+    code = f"from mfalab import checker; from pathlib import Path; checker.FOLDER = Path({str(folder)!r}); " \
+           "checker.SOCKET = checker.FOLDER / 'socket'; checker.serve()"
+    server = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not (folder / "socket").exists():
+        assert server.poll() is None and time.monotonic() < deadline, "the checker did not start"
+        time.sleep(0.1)
+    yield server
+    checker.stop()
+    server.wait(timeout=30)
+
+
+def test_a_warm_check_reports_what_a_plain_one_does(private_checker, monkeypatch, tmp_path):
+    module = sys.modules["mfalab.check"]  # (mfalab.check is the function)
+    plain_runs = []
+    real_run = module.subprocess.run
+    monkeypatch.setattr(checker, "start", lambda: pytest.fail("the checker did not answer"))
+    monkeypatch.setattr(module.subprocess, "run", lambda *a, **k: plain_runs.append(a) or real_run(*a, **k))
+    warm = [check("ex01", "solutions"), check("ex01")]
+    assert plain_runs == []  # both ran in the checker
+    assert private_checker.poll() is None  # it served both and still runs
+    monkeypatch.setenv("MFALAB_WARM_CHECKER", "0")
+    plain = [check("ex01", "solutions"), check("ex01")]
+    for a, b in zip(warm, plain):
+        assert str(a) == str(b) and a.rows and not a.problem
+
+
+def test_stop_ends_it_and_the_next_check_runs_without_it(private_checker, monkeypatch):
+    checker.stop()
+    private_checker.wait(timeout=30)
+    assert not checker.SOCKET.exists()
+    monkeypatch.setattr(checker, "start", lambda: None)  # no new checker for this test
+    assert check("ex01", "solutions").passed
+
+
+def test_a_changed_kit_file_is_noticed(tmp_path):
+    kit_file = tmp_path / "module.py"
+    kit_file.write_text("x = 1\n")
+    files = {str(kit_file): kit_file.stat().st_mtime_ns}
+    assert not checker.changed(files)
+    kit_file.write_text("x = 2\n")
+    import os
+
+    os.utime(kit_file, ns=(0, files[str(kit_file)] + 1))
+    assert checker.changed(files)
