@@ -23,13 +23,12 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 from .. import database
 from ..client import HttpClient
 from ..lab import Lab, check_code_source
-from . import transport
+from . import interpreter, transport
 from .box import Box
 from .labapp import LISTEN_FD, lab_environment
 from .limits import Limits, kill_group
@@ -94,7 +93,7 @@ class SandboxLab(Lab):
             env[LISTEN_FD] = str(listener.fileno())
             fds = (listener.fileno(),)
         return subprocess.Popen(
-            [sys.executable, "-I", "-m", "mfalab.sandbox.labapp"],
+            interpreter.command("mfalab.sandbox.labapp"),
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._box.output_fd,
             cwd=self._box.work, env=env, preexec_fn=self.limits.apply, close_fds=True, pass_fds=fds,
         )

@@ -150,7 +150,9 @@ class Limits:
             if user is not None:  # before hiding: a bind mount leaves out the mounts under it
                 import sys
 
-                for needed in {sys.executable, sys.prefix, sys.base_prefix, KIT}:
+                from .interpreter import import_roots
+
+                for needed in {sys.executable, sys.prefix, sys.base_prefix, KIT, *import_roots()}:
                     make_traversable(needed)
                 _private_scratch(user)
             hide_paths([*hide, *references.files()])

@@ -13,11 +13,10 @@ earlier"), so a learner's endless loop costs one time limit, not one per test.
 import os
 import selectors
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-from . import wire
+from . import interpreter, wire
 from .box import Box
 from .limits import Limits, kill_group
 
@@ -91,7 +90,7 @@ class Sandbox:
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
                "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": str(self._box.work)}
         self._process = subprocess.Popen(
-            [sys.executable, "-I", "-m", "mfalab.sandbox.worker", str(self.path), f"learner_{self.exercise}"],
+            interpreter.command("mfalab.sandbox.worker", self.path, f"learner_{self.exercise}"),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._box.output_fd,
             cwd=self._box.work, env=env, preexec_fn=self.limits.apply, close_fds=True,
         )
