@@ -1,35 +1,41 @@
 """Lock the whole dependency tree: write constraints.txt and environment.yml's pip list.
 
-    make setup && .venv/bin/python tools/lock.py
+    .venv/bin/python tools/lock.py
 
-pyproject.toml pins the project's own dependencies; this records every package they
-pulled into the venv, at the version installed, so that two builds a month apart install
-the same tree: `make setup` installs with `-c constraints.txt`, and Binder installs
-environment.yml, whose pip list is the same tree (the project's pins keep their extras).
-Run it after changing a pin in pyproject.toml; tests/toolkit/test_pins.py checks all three agree.
+pyproject.toml pins the project's own dependencies. This resolves everything they pull in
+with uv, for every Python the project supports (3.11.0 and up, Binder's 3.12) and every
+platform (`--universal`: a package that differs carries an environment marker), so that
+two builds a month apart, on a laptop or on Binder, install the same versions.
+`make setup` installs with `-c constraints.txt`; Binder installs environment.yml, whose
+pip list is the same lock (the project's own pins keep their extras). Run it after
+changing a pin in pyproject.toml; tests/toolkit/test_pins.py checks all three agree.
 """
 
 import re
+import subprocess
+import sys
 import tomllib
-from importlib.metadata import distributions
 from pathlib import Path
 
+from uv_from_pip import pip_install_options, uv_arguments
+
 REPO = Path(__file__).resolve().parent.parent
-TOOLING = {"mfa-lab", "pip", "setuptools", "wheel", "uv"}  # the project itself and the installers
+OLDEST_PYTHON = "3.11"
 
 
 def canonical(name):
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def installed():
-    """{canonical name: 'Name==version'} for every distribution in this interpreter's environment."""
-    found = {}
-    for dist in distributions():
-        name = dist.metadata["Name"]
-        if canonical(name) not in TOOLING:
-            found[canonical(name)] = f"{name}=={dist.version}"
-    return found
+def resolve():
+    """The lock's lines, 'name==version' or 'name==version ; marker', sorted."""
+    uv = Path(sys.executable).with_name("uv")
+    done = subprocess.run([str(uv), "pip", "compile", "pyproject.toml", "--universal", "--python-version",
+                           OLDEST_PYTHON, "--no-annotate", "--no-header", "--quiet",
+                           *uv_arguments(pip_install_options())], cwd=REPO, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"uv could not resolve the dependencies:\n{done.stderr[-3000:]}")
+    return [line.strip() for line in done.stdout.splitlines() if line.strip() and not line.startswith("#")]
 
 
 def project_pins():
@@ -38,8 +44,8 @@ def project_pins():
     return {canonical(re.split(r"[\[=]", pin)[0]): pin for pin in pins}
 
 
-def environment_lines(locked, pins):
-    return [pins.get(name, requirement) for name, requirement in sorted(locked.items())]
+def environment_lines(lock, pins):
+    return [pins.get(canonical(line.split("==")[0]), line) for line in lock]
 
 
 def write_environment(lines):
@@ -49,17 +55,14 @@ def write_environment(lines):
 
 
 def main():
-    locked, pins = installed(), project_pins()
-    for name, pin in pins.items():
-        have = locked.get(name, "==").split("==")[1]
-        if have != pin.split("==")[1]:
-            raise SystemExit(f"{pin}: {have or 'nothing'} is installed here. Run `make setup` first.")
+    lock, pins = resolve(), project_pins()
     (REPO / "constraints.txt").write_text(
-        "# The whole dependency tree, pinned: written by tools/lock.py from a fresh `make setup`.\n"
+        f"# The whole dependency tree, pinned for Python >= {OLDEST_PYTHON} on every platform (markers where\n"
+        "# versions differ): written by tools/lock.py (uv pip compile --universal) from pyproject.toml.\n"
         "# `make setup` installs with -c constraints.txt; environment.yml lists the same versions.\n"
-        + "".join(f"{requirement}\n" for _, requirement in sorted(locked.items())))
-    write_environment(environment_lines(locked, pins))
-    print(f"locked {len(locked)} packages ({len(pins)} pinned by pyproject.toml)")
+        + "".join(f"{line}\n" for line in lock))
+    write_environment(environment_lines(lock, pins))
+    print(f"locked {len(lock)} requirement lines ({len(pins)} pinned by pyproject.toml)")
 
 
 if __name__ == "__main__":

@@ -26,9 +26,19 @@ def environment_pins():
     return re.findall(r'^\s+-\s+"?([^"\n]+)"?\s*$', block, re.M)
 
 
+def lock_lines():
+    text = (REPO / "constraints.txt").read_text()
+    return [line for line in text.splitlines() if line and not line.startswith("#")]
+
+
 def locked():
-    lines = [line for line in (REPO / "constraints.txt").read_text().splitlines() if line and not line.startswith("#")]
-    return {canonical(line.split("==")[0]): line.split("==")[1] for line in lines}
+    """{(canonical name, environment marker): version} of constraints.txt."""
+    found = {}
+    for line in lock_lines():
+        requirement, _, marker = line.partition(" ; ")
+        name, version = requirement.split("==")
+        found[(canonical(name), marker)] = version
+    return found
 
 
 def versions(pins):
@@ -43,13 +53,23 @@ def test_every_dependency_is_pinned_exactly():
 def test_the_lock_holds_every_pin_at_its_version():
     lock = locked()
     for name, version in versions(pyproject_pins()).items():
-        assert lock.get(name) == version, f"{name}: pyproject {version}, constraints.txt {lock.get(name)}"
-    assert not {"pip", "setuptools", "uv", "mfa-lab"} & set(lock), "installers and the project stay out of the lock"
+        assert lock.get((name, "")) == version, f"{name}: pyproject {version}, constraints.txt {lock.get((name, ''))}"
+    assert not {"pip", "setuptools", "uv", "mfa-lab"} & {name for name, _ in lock}, \
+        "installers and the project stay out of the lock"
+
+
+def test_the_lock_covers_every_supported_python():
+    """A package that needs a newer Python than 3.11.0 carries a marker and an older alternative."""
+    markers = [marker for _, marker in locked() if "python" in marker]
+    assert all(re.search(r"python_full_version [<>=]+ '3\.1[1-9]", marker) for marker in markers), markers
 
 
 def test_environment_yml_installs_the_locked_tree_with_the_projects_extras():
-    env = environment_pins()
-    assert versions(env) == locked()
+    env, pins = environment_pins(), versions(pyproject_pins())
+    plain = [line if canonical(re.split(r"[\[=]", line)[0]) not in pins else re.sub(r"\[[a-z,]+\]", "", line)
+             for line in env]
+    assert sorted(canonical(line.split("==")[0]) + "==" + line.split("==")[1] for line in plain) == \
+        sorted(canonical(line.split("==")[0]) + "==" + line.split("==")[1] for line in lock_lines())
     assert set(pyproject_pins()) <= set(env), "pyproject's pins (with their extras) appear as they are"
 
 
