@@ -9,7 +9,12 @@ parse_authenticator_data(data: bytes) -> dict
     flags up, uv, be, bs, at, ed (bools), sign_count (int, 4 bytes big-endian), and,
     when AT is set, aaguid (16 bytes), credential_id (bytes) and
     credential_public_key (the COSE key, as bytes). Raise ValueError when it is too
-    short or malformed.
+    short or malformed. The layout (section 6.1): 37 bytes, then, when AT is set, the
+    attested credential data (aaguid, a 2-byte credentialIdLength, the credential id,
+    then the COSE key: one CBOR map, whose end you find by decoding it); then, when
+    ED is set, the extensions: one CBOR map, which you skip. Anything else is
+    malformed: data cut short, a length that does not fit, or any byte left over
+    after the last part the flags announce (with neither AT nor ED: after byte 37).
 
 verify_assertion(*, credential_public_key: bytes, client_data_json: bytes,
                  authenticator_data: bytes, signature: bytes, expected_challenge: bytes,

@@ -168,10 +168,14 @@ def grading_figures(count, repeat, saved=()):
     return runs
 
 
-def measure(*, notebooks, repeat, grade_count, heavy, grade_repeat=1, test_repeat=1, grading_json=()):
+def measure(*, notebooks, repeat, grade_count, heavy, grade_repeat=1, test_repeat=1, grading_json=(), checks=()):
     from .notebooks import course_notebooks
 
     figures = []
+    if checks:  # the learner's loop: a check's answer time, per exercise (mfalab.loopbench)
+        from .loopbench import figures as check_figures
+
+        figures += check_figures(checks, repeat)
     paths = [p for p in course_notebooks() if not notebooks or any(n in p.name for n in notebooks)]
     per_notebook = {p.name: ([], []) for p in paths}
     totals = []
@@ -234,13 +238,15 @@ def add_arguments(parser):
                         help="use these `mfalab grade-bench --json` outputs instead of grading again")
     parser.add_argument("--test-repeat", type=int, default=1, help="make test runs (default 1: about 13 min each)")
     parser.add_argument("--no-heavy", action="store_true", help="skip set-up and make test timings")
+    parser.add_argument("--checks", nargs="*", default=["ex01", "ex02", "ex03", "ex04", "ex05", "ex06"],
+                        help="time the check of these exercises (none: --checks with no name)")
     parser.add_argument("--json", default=str(REPO / "var" / "bench.json"), help="where to write the figures")
 
 
 def main(args):
     figures = measure(notebooks=args.notebooks, repeat=args.repeat, grade_count=args.grade_count,
                       heavy=not args.no_heavy, grade_repeat=args.grade_repeat, test_repeat=args.test_repeat,
-                      grading_json=args.grading_json)
+                      grading_json=args.grading_json, checks=args.checks)
     print(f"machine: {machine()}")
     print(table(figures))
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,7 @@ import sys
 def test_a_tiny_benchmark_run_has_the_table_and_the_json(tmp_path):
     out = tmp_path / "bench.json"
     done = subprocess.run([sys.executable, "-m", "mfalab", "bench", "--repeat", "1", "--notebooks", "00_start",
-                           "--grade-count", "0", "--no-heavy", "--json", str(out)],
+                           "--grade-count", "0", "--no-heavy", "--checks", "--json", str(out)],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     header = next(line for line in done.stdout.splitlines() if line.startswith("figure"))
@@ -37,3 +37,12 @@ def test_saved_grading_figures_get_their_budgets(tmp_path):
     assert (one.median, one.budget, one.verdict) == (0.5, 0.2, "falls short")
     two = figures["grading, 2 workers vs 1, throughput"]
     assert (two.median, two.budget_min, two.verdict) == (1.9, 1.8, "pass")
+
+
+def test_the_check_rows_time_a_terminal_and_a_warm_kernel_against_their_budgets():
+    from mfalab.loopbench import figures
+
+    rows = {f.name: f for f in figures(["ex01"], repeat=1, loops=False)}
+    terminal, kernel = rows["mfalab check ex01 (terminal, solutions)"], rows["mfalab.check('ex01') in a warm kernel (solutions)"]
+    for figure in (terminal, kernel):
+        assert len(figure.runs) == 1 and figure.runs[0] > 0 and figure.budget == 1.0
