@@ -73,12 +73,14 @@ def _wait_for(check, seconds, what):
     raise TimeoutError(f"{what} did not happen within {seconds} s")
 
 
-def _run_in_kernel(base, token, kernel_id, code, seconds=120):
-    """Execute `code` in a server's kernel over its websocket, as JupyterLab does; the reply's status."""
+def run_in_kernel(base, token, kernel_id, code, seconds=120):
+    """Execute `code` in a server's kernel over its websocket, as JupyterLab does:
+    (the reply's status, what the code printed). `base` may carry a hub's /user/NAME prefix."""
     import websocket
 
-    ws = websocket.create_connection(f"ws://{base.split('://', 1)[1]}/api/kernels/{kernel_id}/channels?token={token}",
-                                     timeout=seconds)
+    ws = websocket.create_connection(f"ws://{base.split('://', 1)[1]}/api/kernels/{kernel_id}/channels",
+                                     header=[f"Authorization: token {token}"], timeout=seconds)
+    printed = []
     try:
         msg_id = uuid.uuid4().hex
         ws.send(json.dumps({"header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "bench",
@@ -86,10 +88,21 @@ def _run_in_kernel(base, token, kernel_id, code, seconds=120):
                             "parent_header": {}, "metadata": {}, "channel": "shell",
                             "content": {"code": code, "silent": False, "store_history": False,
                                         "user_expressions": {}, "allow_stdin": False}}))
-        while True:
+        status, idle = None, False
+        while status is None or not idle:  # the reply (shell) may come before the last output (iopub)
             message = json.loads(ws.recv())
-            if message.get("parent_header", {}).get("msg_id") == msg_id and message["msg_type"] == "execute_reply":
-                return message["content"]["status"]
+            if message.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind = message["msg_type"]
+            if kind == "stream":
+                printed.append(message["content"]["text"])
+            elif kind == "error":
+                printed.append("\n".join(message["content"]["traceback"]))
+            elif kind == "execute_reply":
+                status = message["content"]["status"]
+            elif kind == "status" and message["content"]["execution_state"] == "idle":
+                idle = True
+        return status, "".join(printed)
     finally:
         ws.close()
 
@@ -111,8 +124,9 @@ def learner_footprint():
             headers = {"Authorization": f"token {token}"}
             _wait_for(lambda: requests.get(f"{base}/api/status", headers=headers, timeout=2).ok, 60, "the server start")
             kernel = requests.post(f"{base}/api/kernels", headers=headers, json={"name": "python3"}, timeout=60).json()
-            if _run_in_kernel(base, token, kernel["id"], BOOT) != "ok":
-                raise RuntimeError("the kernel could not boot the lab")
+            status, printed = run_in_kernel(base, token, kernel["id"], BOOT)
+            if status != "ok":
+                raise RuntimeError(f"the kernel could not boot the lab: {printed[-2000:]}")
             _wait_for(lambda: requests.get(f"{base}/mfalab/", headers=headers, timeout=30).status_code == 200, 120,
                       "the launcher tile's lab bank")
             tree = process_tree(server.pid)
