@@ -54,6 +54,23 @@ def test_binder_files_follow_repo2docker_rules():
     assert (REPO / START).exists()
 
 
+def binder_version():
+    """The Python version environment.yml asks for (Binder's: 3.12)."""
+    return next(line.split("=", 1)[1].strip() for line in (REPO / "environment.yml").read_text().splitlines()
+                if line.strip().startswith("- python="))
+
+
+def binder_python():
+    """Binder's Python where this machine has it, else this one."""
+    wanted = binder_version()
+    name = f"python{wanted}"
+    candidates = [shutil.which(name), *sorted(Path.home().glob(f".pyenv/versions/{wanted}*/bin/{name}"))]
+    for candidate in filter(None, candidates):
+        if subprocess.run([str(candidate), "-c", "pass"], capture_output=True).returncode == 0:
+            return str(candidate)
+    return sys.executable
+
+
 @pytest.fixture(scope="module")
 def binder(tmp_path_factory):
     """A fresh environment from environment.yml's pip list, and postBuild run in a repo copy."""
@@ -62,7 +79,7 @@ def binder(tmp_path_factory):
     home.mkdir()
     spec = yaml.safe_load((REPO / "environment.yml").read_text())
     pins = next(dep["pip"] for dep in spec["dependencies"] if isinstance(dep, dict) and "pip" in dep)
-    run([sys.executable, "-m", "venv", str(venv)])
+    run([binder_python(), "-m", "venv", str(venv)])
     env = clean_env(venv, home)
     run([str(venv / "bin/python"), "-m", "pip", "install", "--quiet", *pins], env=env, timeout=900)
     shutil.copytree(REPO, repo, ignore=COPY_IGNORES)
@@ -72,6 +89,9 @@ def binder(tmp_path_factory):
 
 def test_postbuild_installs_the_project_and_prepares_the_lab(binder):
     """After postBuild the new environment imports the project from the copy and has a lab database."""
+    if binder_python() != sys.executable:
+        version = run([str(binder["venv"] / "bin/python"), "-c", "import sys; print(sys.version)"]).stdout
+        assert version.startswith(binder_version() + "."), version
     assert "lab ready" in binder["post_build"].stdout
     where = run([str(binder["venv"] / "bin/python"), "-c", "import mfalab; print(mfalab.__file__)"],
                 env=binder["env"], cwd=binder["home"]).stdout.strip()
