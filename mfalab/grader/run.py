@@ -25,7 +25,7 @@ from pathlib import Path
 
 from lab_project.mfa.exercise_code import MODULES
 
-from ..sandbox import uids
+from ..sandbox import references, uids
 from ..sandbox.box import Box
 from ..sandbox.limits import HIDE_VARIABLE, SPACES_VARIABLE, USER_VARIABLE, Limits
 from . import EXERCISES, canary, isolation
@@ -124,8 +124,9 @@ def pytest_args(files, *extra):
 
 
 def catalog(settings, work):
-    """Every graded test of the selected exercises (points, names), collected once."""
-    path = Path(work) / "catalog.json"
+    """Every graded test of the selected exercises (points, names), collected once, into a
+    folder only the grader can enter (it names the hidden tests and their hints)."""
+    path = Path(tempfile.mkdtemp(prefix="catalog-", dir=work)) / "catalog.json"
     files = [f for exercise in settings.exercises for f in settings.test_files(exercise)]
     done = subprocess.run(pytest_command(files, "--collect-only", "-p", "mfalab.grader.catalog", "--catalog", str(path)),
                           cwd=REPO, capture_output=True, text=True, timeout=300)
@@ -314,7 +315,9 @@ def grade_all(submissions, settings, work, workers=1, progress=None, warm=True, 
         settings.probe(block[0] if block is not None else UID_BASE)
         tests = catalog(settings, work)
         grader = Grader(settings, work, tests, warm=warm, uid_block=block)
-        hidden = settings.hidden_paths() if settings.isolating and "hide" not in settings.protections else ()
+        hidden = ()
+        if settings.isolating and "hide" not in settings.protections:  # no mounts: modes hide them
+            hidden = (*settings.hidden_paths(), *references.files())
         with isolation.private_paths(hidden):
             try:
                 if check:

@@ -14,6 +14,8 @@ import json
 import os
 import sys
 
+TEST_MEMORY = 4 * 1024 ** 3  # address space of a graded test run
+
 PRELOAD = [
     "pytest", "_pytest.python", "_pytest.runner", "_pytest.fixtures", "_pytest.assertion.rewrite",
     "_pytest.terminal", "_pytest.junitxml", "_pytest.doctest", "_pytest.unittest", "pytest_django",
@@ -41,7 +43,11 @@ def run_child(request):
     """In the forked child: become the pytest run the request describes; never returns."""
     code = 99
     try:
+        import resource
+
         os.setsid()
+        # A lab server is learner code: an endless answer must not take the host's memory.
+        resource.setrlimit(resource.RLIMIT_AS, (TEST_MEMORY, TEST_MEMORY))
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])

@@ -286,3 +286,32 @@ if _IN_WORKER:
     except OSError:
         pass
 """}
+
+
+def catalog_reader():
+    """Found while closing the others: the grader's list of graded tests (hidden ones
+    included, with their hints) sits in its working folder under /tmp. Read it and put
+    it into a visible test's failure message."""
+    return {"ex01_totp.py": """
+import glob, os
+
+_found = ""
+for _root in glob.glob("/tmp/mfalab-grade-*"):
+    try:
+        _found += open(os.path.join(_root, "catalog.json")).read()  # a name the grader's code uses
+    except OSError:
+        pass
+    for _dirpath, _dirs, _files in os.walk(_root):
+        for _name in _files:
+            if _name.endswith(".json"):
+                try:
+                    _found += open(os.path.join(_dirpath, _name)).read()
+                except OSError:
+                    pass
+_hidden = [line.strip() for line in _found.splitlines() if '"name": "test_' in line]
+
+def hotp(*args, **kwargs):
+    raise ValueError("found: " + " ".join(_hidden)[:900])
+
+totp = verify_totp = provisioning_uri = hotp
+"""}

@@ -86,6 +86,7 @@ def _attack(root):
         "d-leaker": a.output_leaker(secret), "e-swapper": a.database_swapper(victim),
         "f-scanner": a.port_scanner(reports, service.port), "g-borrower": a.borrower(),
         "h-hidden-only": a.hidden_only_failure(), "i-shm": a.shm_writer(token), "j-uid": a.uid_reporter(reports),
+        "l-catalog": a.catalog_reader(),
         "-1+1": a.correct(), "@SUM(1)": a.correct(), "gradebook.csv": a.correct(), "summary.md": a.correct(),
         "x y": a.correct(), "x_y": a.correct(), "x?y": a.correct(),
     }
@@ -135,7 +136,7 @@ def everything_visible(attack):
 def test_the_batch_completes_with_a_row_for_every_submission(attack):
     assert attack["done"].returncode == 0, attack["done"].stderr[-3000:]
     expected = {"a-forker", "b-correct", "c-copier", "d-leaker", "e-swapper", "f-scanner", "g-borrower",
-                "h-hidden-only", "i-shm", "j-uid", "'-1+1", "'@SUM_1_", "gradebook.csv", "summary.md",
+                "h-hidden-only", "i-shm", "j-uid", "l-catalog", "'-1+1", "'@SUM_1_", "gradebook.csv", "summary.md",
                 "x_y", "x_y-2", "x_y-3", "k-link"}
     assert set(attack["rows"]) == expected
 
@@ -175,6 +176,14 @@ def test_hole_6_a_hidden_failure_shows_nowhere_a_student_sees(attack):
     visible += attack["rows"]["h-hidden-only"]["status"]
     for test in hidden:
         assert "4294967301" not in visible and test["name"] not in visible and test["output"][:40] not in visible
+
+
+def test_the_grader_list_of_hidden_tests_is_out_of_reach(attack):
+    got = results(attack, "l-catalog")
+    hidden = {t["number"] for t in got["tests"] if t["visibility"] == "hidden"}
+    visible = got["output"] + "".join(t["output"] for t in got["tests"] if t["visibility"] == "visible")
+    assert "found:" in visible  # the reader ran and reported what it found
+    assert not [name for name in hidden if name in visible]
 
 
 def test_hole_7_no_cell_of_the_gradebook_starts_like_a_formula(attack):
