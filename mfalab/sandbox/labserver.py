@@ -12,7 +12,8 @@ this process's (mfalab.sandbox.box), which the server may pass through but not c
 Two transports:
 - isolated (a grader: a sandbox uid, namespaces, or a zygote): the server has no
   network; it serves on a Unix socket this process bound in its own folder, and
-  `client()` sends every request there (`url` is nominal, http://127.0.0.1:8000);
+  `client()` sends every request there (`url` is nominal, http://localhost:8000: a
+  name WebAuthn accepts, never resolved);
 - plain (notebooks, browsers): the server listens on 127.0.0.1:PORT; `url` says
   http://localhost:PORT (WebAuthn needs a host name), and `client()` connects to
   127.0.0.1 whatever the name resolves to, so nothing on [::1] can stand in for it.

@@ -14,7 +14,9 @@ local user could listen).
 
 import socket
 
-NOMINAL_URL = "http://127.0.0.1:8000"  # what the lab sees in Host and Origin; no such port is opened
+# What the lab sees in Host and Origin (WebAuthn needs a host name, not an address).
+# No such port is opened and the name is never resolved: every request goes down the socket.
+NOMINAL_URL = "http://localhost:8000"
 
 
 def bind(path):
@@ -43,7 +45,7 @@ def make_server(listener, app):
         address_family = socket.AF_UNIX
 
         def server_bind(self):  # already bound by the starter
-            self.server_name, self.server_port = "127.0.0.1", 8000
+            self.server_name, self.server_port = "localhost", 8000
             self.setup_environ()
 
         def server_activate(self):  # already listening

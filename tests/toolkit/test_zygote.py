@@ -47,7 +47,7 @@ def test_a_forked_lab_serves_the_code_it_was_asked_for(socket_path, monkeypatch,
         assert lab.login("alice").get("/dashboard/").status == 200
         assert lab.login_password_only("alice").get("/dashboard/").status == 302  # exercise 2 is solved
         client = lab.client()
-        assert lab.url == "http://127.0.0.1:8000"  # nominal: the server has a Unix socket, no port
+        assert lab.url == "http://localhost:8000"  # nominal: the server has a Unix socket, no port
         assert zygote.kill_servers(socket_path) == 1
         with pytest.raises(requests.ConnectionError):
             client.get("/dashboard/")
