@@ -27,6 +27,14 @@ def dump_backup_codes(lab, username="alice"):
     return found
 
 
+def describe(digest):
+    """What a stored value is, from Django's hasher prefix: how much work a guess costs."""
+    algorithm, _, rest = digest.partition("$")
+    if algorithm.startswith("pbkdf2_"):
+        return f"{algorithm} hashes (salted, {int(rest.split('$')[0]):,} iterations)"
+    return f"{algorithm} hashes (salted but fast)" if rest else "unsalted values"
+
+
 def dump_and_use(lab, username="bob"):
     """The victim makes backup codes on the lab's page; the attacker dumps the DB and tries one."""
     with stopwatch() as watch:
@@ -50,7 +58,7 @@ def dump_and_use(lab, username="bob"):
     if ok:
         reason = f"{where} holds the codes in plaintext: the first one signed {username} in"
     elif dump:
-        reason = f"{where} holds salted hashes; the value read from the dump is not a code and was refused"
+        reason = f"{where} holds {describe(dump[0][1])}; the value read from the dump is not a code and was refused"
     else:
         reason = "the database holds no backup-code values"
     return AttackResult("backup-code dump", "backup codes", lab_name(lab), ok, attempts=attempts,
