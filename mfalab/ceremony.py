@@ -282,7 +282,7 @@ def login_with_key(lab, username: str, authenticator: SoftAuthenticator, client=
     Returns the signed-in client; raises mfalab.lab.LoginFailed with the form's error otherwise.
     """
     from . import wizards
-    from .lab import LoginFailed
+    from .errors import LoginFailed
 
     client = client or lab.client()
     page = wizards.password_step(client, username, lab.persona(username).password, next_url=next_url)

@@ -11,17 +11,10 @@ from pathlib import Path
 
 from . import database, wizards
 from .client import InProcessClient
+from .errors import LabError, LoginFailed  # noqa: F401  (LoginFailed: part of this module's API)
 from .otp import next_usable_step, totp_code
 
 CODE_CHOICES = ("exercises", "solutions", "naive")
-
-
-class LabError(RuntimeError):
-    """Something about the lab itself is off; the message says what to do."""
-
-
-class LoginFailed(LabError):
-    pass
 
 
 def check_code_source(code):
