@@ -121,15 +121,20 @@ class SandboxLab(Lab):
         return self._output_tail()
 
     def _fresh_database(self):
-        """A fresh copy of the seeded database, moved into place in this process's folder.
+        """The seeded database, in this process's folder (the server may write the database and
+        its WAL files, never the folder, so it can never swap one for a link).
 
-        The server may write the database and its WAL files but not the folder, so it can
-        never swap one for a link. A connection held here for the lab's lifetime keeps
-        SQLite from deleting the WAL files when this process's last query ends (the
-        server could not create them again)."""
+        The first time, a copy is moved into place and a connection held here for the lab's
+        lifetime keeps SQLite from deleting the WAL files (the server could not create them
+        again). After that the file is never replaced: SQLite's backup API copies the seed's
+        pages into it under SQLite's own locks. Replacing the file was racy: a server thread
+        still closing its connection after the previous answer would, as the last user of the
+        old file, delete the new WAL by its name, and writes made here went to a file the
+        server never saw."""
         if self._keeper is not None:
-            self._keeper.close()
-            self._keeper = None
+            with sqlite3.connect(self._master) as seed:
+                seed.backup(self._keeper)
+            return
         folder = self.db_path.parent
         incoming = folder / "incoming.sqlite3"
         _copy_new(self._master, incoming)
