@@ -73,9 +73,11 @@ class InProcessClient:
 class HttpClient:
     """A requests session against a served lab, posting forms with their CSRF token."""
 
-    def __init__(self, base_url, timeout=30, *, host=None):
+    def __init__(self, base_url, timeout=30, *, host=None, transport=None):
         """host: send this Host header (and a matching Origin) instead of base_url's, as a
-        relay that forges it would; the connection still goes to base_url."""
+        relay that forges it would; the connection still goes to base_url.
+        transport: a requests adapter every request goes through, whatever its URL (a
+        sandboxed lab's Unix socket, or one pinned loopback port)."""
         import requests
 
         self.base_url = base_url.rstrip("/")  # may carry a path prefix (behind a proxy)
@@ -88,6 +90,9 @@ class HttpClient:
         self.claimed_origin = f"{parts.scheme}://{host}" if host else self.origin
         if host:
             self._session.headers["Host"] = host
+        if transport is not None:
+            for scheme in ("http://", "https://"):  # a redirect elsewhere still reaches this lab only
+                self._session.mount(scheme, transport)
 
     def _url(self, path):
         """A lab path ("/dashboard/"), or one the server sent that already has the prefix."""

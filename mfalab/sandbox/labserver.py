@@ -181,14 +181,9 @@ class SandboxLab(Lab):
     def client(self):
         if self._process is None or self._process.poll() is not None:
             raise SandboxCrashed(f"The lab server is not running.{self._output_tail()}")
-        client = HttpClient(self.url)
         if self._socket is not None:
-            adapter = transport.adapter(self._socket)
-        else:
-            adapter = transport.pinned_adapter("127.0.0.1", self._port)
-        for scheme in ("http://", "https://"):  # a redirect elsewhere still reaches this lab only
-            client._session.mount(scheme, adapter)
-        return client
+            return HttpClient(self.url, transport=transport.adapter(self._socket))
+        return HttpClient(self.url, transport=transport.pinned_adapter("127.0.0.1", self._port))
 
     def __enter__(self):
         return self.start()
