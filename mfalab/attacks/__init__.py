@@ -11,8 +11,8 @@ LAB ONLY: these are teaching simulations against a local lab, never a real servi
 """
 
 from . import backup_dump, bruteforce, bypass, flood, interception, matrix, races, relay, replay, seed_theft, takeover
-from .campaign import Campaign
+from .campaign import Campaign, hardened_lab
 from .results import AttackResult
 
-__all__ = ["AttackResult", "Campaign", "backup_dump", "bruteforce", "bypass", "flood", "interception", "matrix",
+__all__ = ["AttackResult", "Campaign", "backup_dump", "bruteforce", "bypass", "flood", "hardened_lab", "interception", "matrix",
            "races", "relay", "replay", "seed_theft", "takeover"]

@@ -1,11 +1,27 @@
 """Run the same attacks on several labs side by side; keep every result for the matrix.
 
+    hardened = hardened_lab()                         # None where the kit has no solutions/
     campaign = Campaign({"naive (your code)": lab, "hardened (solutions)": hardened})
     campaign.run(attacks.bypass.password_only)      # one result per lab, printed one per line
     campaign.matrix()                                # computed from everything run so far
 """
 
+from pathlib import Path
+
 from .matrix import attack_matrix
+
+SOLUTIONS = Path(__file__).resolve().parents[2] / "solutions"
+
+
+def hardened_lab(solutions=SOLUTIONS):
+    """The lab served with the reference solutions, started; None when this copy of the kit
+    has no solutions/ (the student release), so that no column is labelled "solutions" while
+    it runs the learner's own code."""
+    if not (Path(solutions) / "__init__.py").is_file():
+        return None
+    from ..sandbox import SandboxLab
+
+    return SandboxLab("solutions").start()
 
 
 class Results(list):
