@@ -50,7 +50,7 @@ def grade(args):
 def release(args):
     from .release import build_release
 
-    folder, archive = build_release(args.out)
+    folder, archive = build_release(args.out, notebooks=args.notebooks)
     print(f"student release: {folder} and {archive}")
     return 0
 
@@ -75,6 +75,8 @@ def add_subcommands(commands):
     grading.set_defaults(run=grade)
     releasing = commands.add_parser("release", help="build the student edition (folder and zip)")
     releasing.add_argument("--out", default="dist/release")
+    releasing.add_argument("--no-notebooks", dest="notebooks", action="store_false",
+                           help="keep the kit's stored notebook outputs instead of running the notebooks in the release")
     releasing.set_defaults(run=release)
     zipping = commands.add_parser("autograder", help="build the Gradescope autograder zip")
     zipping.add_argument("--out", default="dist/autograder.zip")

@@ -10,10 +10,19 @@ The release's pytest configuration runs tests/toolkit, tests/lab and the noteboo
 (`make test`), all of which pass against the untouched stubs. The graded tests stay in
 tests/exercises for `mfalab check exNN`; run by hand (`pytest tests/exercises`) they
 default to `--code exercises`, the learner's own modules, and fail until solved.
+
+Its README is the students' own (docs/student-readme.md), and its notebooks are executed
+again inside the built folder, with the release's own code imported first, so that the
+outputs it stores are the ones its nbval compares (notebooks 02 and 04 leave out the
+hardened lab there, which needs solutions/).
 """
 
+import os
 import re
 import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 from .run import REPO
@@ -22,7 +31,12 @@ NAME = "mfa-lab"
 EXCLUDED_DIRS = {".git", ".venv", "var", "dist", "grades", "solutions", "__pycache__", ".pytest_cache",
                  ".ipynb_checkpoints", ".mypy_cache", ".ruff_cache"}
 INSTRUCTOR_MARKER = "# --- Instructor"
-EXCLUDED_PATHS = {"tests/exercises/hidden", "tests/grader", "mfalab/grader", "docs/instructor.md"}
+STUDENT_README = "docs/student-readme.md"
+EXCLUDED_PATHS = {"tests/exercises/hidden", "tests/grader", "mfalab/grader", "docs/instructor.md", STUDENT_README}
+
+
+class ReleaseError(RuntimeError):
+    """The release could not be built (its notebooks did not run inside it)."""
 
 
 # Kit tests that grade a whole submission count the hidden tests in their totals; they
@@ -88,17 +102,35 @@ def copy_tree(target, source=REPO):
             shutil.copy2(path, destination)
 
 
-def build_release(out):
+def execute_notebooks(folder, timeout=1800):
+    """Run the release's notebooks inside it (`mfalab notebooks`), its own code imported first
+    and a throwaway lab database, so their stored outputs are the release's."""
+    with tempfile.TemporaryDirectory(prefix="mfalab-release-var-") as var:
+        env = dict(os.environ, PYTHONPATH=str(folder), MFALAB_VAR=var, MFALAB_CODE="exercises",
+                   PYTHONDONTWRITEBYTECODE="1")
+        done = subprocess.run([sys.executable, "-m", "mfalab", "notebooks"], cwd=folder, env=env,
+                              capture_output=True, text=True, timeout=timeout)
+    if done.returncode != 0:
+        raise ReleaseError(f"the release's notebooks failed inside it:\n{done.stdout[-2000:]}{done.stderr[-3000:]}")
+    for leftover in folder.rglob("__pycache__"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def build_release(out, *, notebooks=True, source=REPO):
+    """Build the release folder and zip in `out`; notebooks=False keeps the kit's stored outputs."""
     out = Path(out)
     folder = out / NAME
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    copy_tree(folder)
+    copy_tree(folder, source)
+    shutil.copy2(source / STUDENT_README, folder / "README.md")
     pyproject = folder / "pyproject.toml"
     pyproject.write_text(release_pyproject(pyproject.read_text(), needs_hidden_tests(folder)))
     makefile = folder / "Makefile"
     if makefile.exists():
         makefile.write_text(release_makefile(makefile.read_text()))
+    if notebooks:
+        execute_notebooks(folder)
     archive = shutil.make_archive(str(out / NAME), "zip", root_dir=out, base_dir=NAME)
     return folder, Path(archive)

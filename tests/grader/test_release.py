@@ -8,7 +8,8 @@ import zipfile
 
 import pytest
 
-from mfalab.grader.release import build_release, needs_hidden_tests, release_pyproject
+from mfalab.grader.release import STUDENT_README, build_release, needs_hidden_tests, release_pyproject
+from mfalab.grader.run import REPO
 
 pytestmark = pytest.mark.slow
 
@@ -33,6 +34,44 @@ def test_the_release_leaves_out_instructor_material(release):
         names = opened.namelist()
     assert "mfa-lab/exercises/ex01_totp.py" in names
     assert not any("/solutions/" in n or "/hidden/" in n or "/grader/" in n for n in names)
+
+
+# Text that names instructor-only commands, files or folders; none of it may reach a student
+# (docs/workshops.md, which ships, names `make release` as where a host's copy comes from).
+INSTRUCTOR_ONLY = ("docs/instructor.md", "instructor.md", "make grade", "make autograder",
+                   "mfalab grade ", "mfalab-grade", "solutions/", "tests/exercises/hidden")
+
+
+def test_the_release_readme_is_the_students_own(release):
+    folder, _ = release
+    readme = (folder / "README.md").read_text()
+    assert readme == (REPO / STUDENT_README).read_text()
+    assert readme != (REPO / "README.md").read_text()
+    for wanted in ("make lab", "make test", 'mfalab.check("ex01")', "mfalab check ex01", "00_start_here",
+                   "Where to ask"):
+        assert wanted in readme, wanted
+    for unwanted in INSTRUCTOR_ONLY + ("make release", "For instructors", "SUBMISSIONS="):
+        assert unwanted not in readme, unwanted
+    assert not (folder / STUDENT_README).exists()
+
+
+def test_no_instructor_material_in_the_release_text(release):
+    folder, _ = release
+    found = []
+    for path in folder.rglob("*"):
+        if path.is_file() and path.suffix in (".md", ".txt", ".toml", ".yml", ".cfg", "") + (".ipynb",):
+            text = path.read_text(errors="replace")
+            found += [f"{path.relative_to(folder)}: {needle}" for needle in INSTRUCTOR_ONLY if needle in text]
+    assert found == []
+
+
+def test_the_release_notebooks_ran_inside_it_without_a_hardened_lab(release):
+    folder, _ = release
+    for name in ("02_sms_vs_totp_threats.ipynb", "04_enforcing_mfa.ipynb"):
+        text = (folder / "notebooks" / name).read_text()
+        assert "the hardened column is left out" in text, name
+        assert "on solutions:" not in text and "code='solutions'" not in text, name
+        assert "on exercises:" in text or "naive (your code)" in text, name
 
 
 def test_the_release_configuration_runs_learner_code_not_solutions():
