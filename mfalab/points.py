@@ -10,6 +10,10 @@ Loaded for every run (pyproject's addopts). Options:
                       a submission folder (default: solutions, the kit proving itself)
   --results FILE      write every graded test's outcome and points as JSON
 At the end of a run with graded tests it prints the points per exercise.
+
+`points` takes the points and a hint, nothing else. Whether a test is hidden is where it
+lives (tests/exercises/hidden/, or `@pytest.mark.hidden`); when students see hidden tests
+is the grader's choice (`mfalab grade --hidden-visibility`), not the test's.
 """
 
 import json
@@ -29,6 +33,27 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.stash[RESULTS] = []
+
+
+POINTS_KEYWORDS = ("hint",)
+
+
+def check_points_marker(nodeid, marker):
+    """A points marker is points(n) or points(n, hint=...): anything else is a usage error."""
+    unknown = sorted(set(marker.kwargs) - set(POINTS_KEYWORDS))
+    if len(marker.args) != 1 or unknown:
+        extra = f"; not {', '.join(unknown)}" if unknown else ""
+        raise pytest.UsageError(
+            f"{nodeid}: write @pytest.mark.points(n, hint=...){extra}. A test is hidden by living in "
+            "tests/exercises/hidden/ (or @pytest.mark.hidden); when students see hidden tests is chosen "
+            "at grading time (mfalab grade --hidden-visibility)")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        marker = item.get_closest_marker("points")
+        if marker is not None:
+            check_points_marker(item.nodeid, marker)
 
 
 def graded(item):

@@ -7,7 +7,9 @@ copies run_autograder to /autograder/run_autograder and runs it for each submiss
 
 On Gradescope, setup.sh installs the kit from /autograder/source into a virtualenv and
 builds the lab database; run_autograder grades /autograder/submission with this grader
-(hidden tests included) and writes /autograder/results/results.json.
+(hidden tests included) and writes /autograder/results/results.json. Hidden tests carry the
+visibility chosen when the zip was built (`--hidden-visibility`, default after_published),
+which run_autograder passes on as MFALAB_HIDDEN_VISIBILITY.
 `python -m mfalab.grader.autograder run [--root /autograder]` is what run_autograder calls.
 """
 
@@ -21,6 +23,7 @@ from pathlib import Path
 
 from . import EXERCISES
 from .release import EXCLUDED_DIRS
+from .report import DEFAULT_HIDDEN_VISIBILITY, HIDDEN_VISIBILITIES
 from .run import REPO
 
 SETUP_SH = """#!/usr/bin/env bash
@@ -37,8 +40,9 @@ python3 -m venv .venv
 RUN_AUTOGRADER = """#!/usr/bin/env bash
 # Gradescope runs this for each submission: grade it, write results/results.json.
 set -euo pipefail
-ROOT="${AUTOGRADER_ROOT:-/autograder}"
-PYTHON="${MFALAB_PYTHON:-$ROOT/source/.venv/bin/python}"
+ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
+PYTHON="${{MFALAB_PYTHON:-$ROOT/source/.venv/bin/python}}"
+export MFALAB_HIDDEN_VISIBILITY="${{MFALAB_HIDDEN_VISIBILITY:-{hidden_visibility}}}"
 cd "$ROOT/source"
 exec "$PYTHON" -m mfalab.grader.autograder run --root "$ROOT"
 """
@@ -55,11 +59,18 @@ def _source_files():
             yield path, relative
 
 
-def build_autograder(out):
+def run_autograder_script(hidden_visibility=DEFAULT_HIDDEN_VISIBILITY):
+    if hidden_visibility not in HIDDEN_VISIBILITIES:
+        raise ValueError(f"hidden-test visibility {hidden_visibility!r}: use one of {', '.join(HIDDEN_VISIBILITIES)}")
+    return RUN_AUTOGRADER.format(hidden_visibility=hidden_visibility)
+
+
+def build_autograder(out, *, hidden_visibility=DEFAULT_HIDDEN_VISIBILITY):
     out = Path(out)
+    run_script = run_autograder_script(hidden_visibility)
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)):
+        for name, text in (("setup.sh", SETUP_SH), ("run_autograder", run_script)):
             info = zipfile.ZipInfo(name)
             info.external_attr = 0o100755 << 16
             archive.writestr(info, text)
@@ -68,7 +79,7 @@ def build_autograder(out):
     return out
 
 
-def run(root, exercises=EXERCISES):
+def run(root, exercises=EXERCISES, hidden_visibility=DEFAULT_HIDDEN_VISIBILITY):
     """Grade <root>/submission; write <root>/results/results.json (Gradescope format)."""
     from .batch import grade_folder, results_path
     from .run import Settings
@@ -80,7 +91,8 @@ def run(root, exercises=EXERCISES):
         submission = Path(tmp) / "submissions" / "submission"
         shutil.copytree(root / "submission", submission, symlinks=True)
         out = Path(tmp) / "out"
-        results = grade_folder(submission.parent, out, settings=Settings(exercises=tuple(exercises)), progress=False)
+        results = grade_folder(submission.parent, out, settings=Settings(exercises=tuple(exercises), hidden_visibility=hidden_visibility),
+                               progress=False)
         shutil.copyfile(results_path(out, results[0].student), results_dir / "results.json")
     return results_dir / "results.json"
 
@@ -92,7 +104,11 @@ def main(argv=None):
     running.add_argument("--root", default="/autograder")
     args = parser.parse_args(argv)
     exercises = [e for e in os.environ.get("MFALAB_GRADE_EXERCISES", ",".join(EXERCISES)).split(",") if e]
-    print(f"results: {run(args.root, exercises)}")
+    visibility = os.environ.get("MFALAB_HIDDEN_VISIBILITY") or DEFAULT_HIDDEN_VISIBILITY
+    if visibility not in HIDDEN_VISIBILITIES:
+        print(f"MFALAB_HIDDEN_VISIBILITY={visibility!r}: use one of {', '.join(HIDDEN_VISIBILITIES)}", file=sys.stderr)
+        return 2
+    print(f"results: {run(args.root, exercises, visibility)}")
     return 0
 
 

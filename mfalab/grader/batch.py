@@ -46,7 +46,7 @@ def grade_folder(submissions, out, *, workers=1, settings=None, progress=True, w
     exercises = list(settings.exercises)
     report.gradebook(results, exercises, out / "gradebook.csv")
     for result in results:
-        report.write_gradescope(result, exercises, results_path(out, result.student))
+        report.write_gradescope(result, exercises, results_path(out, result.student), settings.hidden_visibility)
     report.summary(results, exercises, out / "summary.md", out / "summary.png", isolation=settings.mode)
     return results
 

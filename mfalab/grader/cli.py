@@ -8,6 +8,13 @@ from pathlib import Path
 from . import EXERCISES
 
 
+def add_hidden_visibility(parser):
+    from .report import DEFAULT_HIDDEN_VISIBILITY, HIDDEN_VISIBILITIES
+
+    parser.add_argument("--hidden-visibility", choices=HIDDEN_VISIBILITIES, default=DEFAULT_HIDDEN_VISIBILITY,
+                        help="when Gradescope shows students the hidden tests (default: after_published)")
+
+
 def add_grade_arguments(parser):
     parser.add_argument("submissions", help="a folder of submissions (folders or .zip files named by student id)")
     parser.add_argument("--out", default="grades", help="output folder (default: grades)")
@@ -15,6 +22,7 @@ def add_grade_arguments(parser):
     parser.add_argument("--exercises", default=",".join(EXERCISES), help="comma-separated (default: all five)")
     parser.add_argument("--time-limit", type=float, default=300.0, help="wall seconds per exercise (default 300)")
     parser.add_argument("--public-only", action="store_true", help="skip the hidden tests")
+    add_hidden_visibility(parser)
     parser.add_argument("--no-progress", action="store_true")
 
 
@@ -33,7 +41,8 @@ def grade(args):
     from .canary import CanaryFailed
     from .isolation import describe
 
-    settings = Settings(exercises=exercises, time_limit=args.time_limit, hidden=not args.public_only)
+    settings = Settings(exercises=exercises, time_limit=args.time_limit, hidden=not args.public_only,
+                        hidden_visibility=args.hidden_visibility)
     try:
         results = grade_folder(args.submissions, args.out, workers=args.workers, settings=settings,
                                progress=not args.no_progress)
@@ -58,7 +67,7 @@ def release(args):
 def autograder(args):
     from .autograder import build_autograder
 
-    print(f"Gradescope autograder: {build_autograder(args.out)}")
+    print(f"Gradescope autograder: {build_autograder(args.out, hidden_visibility=args.hidden_visibility)}")
     return 0
 
 
@@ -80,6 +89,7 @@ def add_subcommands(commands):
     releasing.set_defaults(run=release)
     zipping = commands.add_parser("autograder", help="build the Gradescope autograder zip")
     zipping.add_argument("--out", default="dist/autograder.zip")
+    add_hidden_visibility(zipping)
     zipping.set_defaults(run=autograder)
     benching = commands.add_parser("grade-bench", help="time the grader on synthetic submissions")
     from .bench import add_arguments

@@ -5,6 +5,10 @@ import json
 from pathlib import Path
 
 GRADESCOPE_STATUS = {"passed": "passed", "failed": "failed", "skipped": "failed"}
+# When Gradescope shows students the hidden tests: once grades are published (the default),
+# after the due date, or never. Visible fields never name a hidden test, whichever is chosen.
+HIDDEN_VISIBILITIES = ("after_published", "after_due_date", "hidden")
+DEFAULT_HIDDEN_VISIBILITY = HIDDEN_VISIBILITIES[0]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -38,8 +42,11 @@ def _test_output(test):
     return "\n".join(lines)[:4000]
 
 
-def gradescope(result, exercises):
-    """The Gradescope results.json document for one submission."""
+def gradescope(result, exercises, hidden_visibility=DEFAULT_HIDDEN_VISIBILITY):
+    """The Gradescope results.json document for one submission; hidden tests get
+    `hidden_visibility` (one of HIDDEN_VISIBILITIES), the others "visible"."""
+    if hidden_visibility not in HIDDEN_VISIBILITIES:
+        raise ValueError(f"hidden-test visibility {hidden_visibility!r}: use one of {', '.join(HIDDEN_VISIBILITIES)}")
     tests = []
     for exercise in exercises:
         got = result.exercises.get(exercise)
@@ -51,7 +58,7 @@ def gradescope(result, exercises):
                 "max_score": test["max_points"],
                 "status": GRADESCOPE_STATUS.get(test["outcome"], "failed"),
                 "output": _test_output(test),
-                "visibility": "hidden" if test["hidden"] else "visible",
+                "visibility": hidden_visibility if test["hidden"] else "visible",
             })
     notes = "\n".join(result.notes)
     return {
@@ -64,9 +71,9 @@ def gradescope(result, exercises):
     }
 
 
-def write_gradescope(result, exercises, path):
+def write_gradescope(result, exercises, path, hidden_visibility=DEFAULT_HIDDEN_VISIBILITY):
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(json.dumps(gradescope(result, exercises), indent=1))
+    Path(path).write_text(json.dumps(gradescope(result, exercises, hidden_visibility), indent=1))
     return path
 
 

@@ -30,6 +30,7 @@ from ..sandbox.box import Box
 from ..sandbox.limits import HIDE_VARIABLE, SPACES_VARIABLE, USER_VARIABLE, Limits
 from . import EXERCISES, canary, isolation
 from .launcher import Launcher
+from .report import DEFAULT_HIDDEN_VISIBILITY
 
 REPO = Path(__file__).resolve().parents[2]
 TESTS = REPO / "tests" / "exercises"
@@ -42,6 +43,7 @@ class Settings:
     time_limit: float = 300.0  # wall seconds per exercise (the pytest process and its sandboxes)
     import_limit: float = 5.0  # wall seconds for a module to import, before any test runs
     hidden: bool = True  # run the hidden tests too
+    hidden_visibility: str = DEFAULT_HIDDEN_VISIBILITY  # when Gradescope shows them (report.HIDDEN_VISIBILITIES)
     tests: Path = TESTS
     isolate: bool | None = None  # drop privileges, hide paths, namespaces; None: when running as root
     hide: tuple = ()  # extra paths to hide from learner code

@@ -39,7 +39,7 @@ def test_the_autograder_zip_grades_a_submission_into_results_json(tmp_path):
     results = json.loads((root / "results" / "results.json").read_text())
     assert 0 < results["score"] < 20
     assert sum(t["max_score"] for t in results["tests"]) == 20
-    assert {t["visibility"] for t in results["tests"]} == {"visible", "hidden"}
+    assert {t["visibility"] for t in results["tests"]} == {"visible", "after_published"}  # the default
     assert all(t["name"].startswith("ex01: ") for t in results["tests"])
     where = subprocess.run([sys.executable, "-c", "import mfalab.grader.run as r; print(r.REPO)"], env=env,
                            cwd=root / "source", capture_output=True, text=True).stdout.strip()

@@ -23,7 +23,8 @@ def graded(tmp_path_factory):
     s.write(folder, "ana", s.correct())
     s.write(folder, "ben", s.partial(), layout="nested")
     (folder / "cy").mkdir()
-    done = subprocess.run([str(GRADE), str(folder), "--out", str(out), "--exercises", "ex01", "--time-limit", "60"],
+    done = subprocess.run([str(GRADE), str(folder), "--out", str(out), "--exercises", "ex01", "--time-limit", "60",
+                           "--hidden-visibility", "after_due_date"],
                           capture_output=True, text=True, timeout=600)
     return done, out
 
@@ -54,8 +55,8 @@ def test_results_json_follows_gradescope(graded):
     for test in ben["tests"]:
         assert set(test) >= {"name", "score", "max_score", "status", "output", "visibility"}
         assert test["status"] in ("passed", "failed")
-        assert test["visibility"] in ("visible", "hidden")
-    hidden = [t for t in ben["tests"] if t["visibility"] == "hidden"]
+        assert test["visibility"] in ("visible", "after_due_date")  # as --hidden-visibility said
+    hidden = [t for t in ben["tests"] if t["visibility"] == "after_due_date"]
     visible = [t for t in ben["tests"] if t["visibility"] == "visible"]
     assert hidden and visible
     failed = [t for t in ben["tests"] if t["status"] == "failed"]

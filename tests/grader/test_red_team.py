@@ -170,7 +170,7 @@ def test_hole_5_no_sandbox_reaches_a_port_on_the_hosts_loopback(attack):
 def test_hole_6_a_hidden_failure_shows_nowhere_a_student_sees(attack):
     got = results(attack, "h-hidden-only")
     ex01 = [t for t in got["tests"] if t["name"].startswith("ex01: ")]
-    hidden = [t for t in ex01 if t["visibility"] == "hidden" and t["status"] == "failed"]
+    hidden = [t for t in ex01 if t["visibility"] == "after_published" and t["status"] == "failed"]
     assert hidden and not [t for t in ex01 if t["visibility"] == "visible" and t["status"] == "failed"]
     visible = got["output"] + "".join(t["output"] + t["name"] for t in got["tests"] if t["visibility"] == "visible")
     visible += attack["rows"]["h-hidden-only"]["status"]
@@ -180,7 +180,7 @@ def test_hole_6_a_hidden_failure_shows_nowhere_a_student_sees(attack):
 
 def test_the_grader_list_of_hidden_tests_is_out_of_reach(attack):
     got = results(attack, "l-catalog")
-    hidden = {t["number"] for t in got["tests"] if t["visibility"] == "hidden"}
+    hidden = {t["number"] for t in got["tests"] if t["visibility"] == "after_published"}
     visible = got["output"] + "".join(t["output"] for t in got["tests"] if t["visibility"] == "visible")
     assert "found:" in visible  # the reader ran and reported what it found
     assert not [name for name in hidden if name in visible]
