@@ -3,6 +3,11 @@
     out/gradebook.csv                       one row per student
     out/students/<student>/results.json     Gradescope format, one per submission
     out/summary.md, out/summary.png         the class summary
+    out/students/<student>/record.json      what the grader keeps for regrades (mfalab.grader.records)
+
+An out folder graded before keeps its other students: the students graded now replace
+their rows, and the gradebook and summary are written from every record. `student`
+grades only the submission with that id.
 
 Student ids name folders under out/students/ only, so no id (not even "gradebook.csv")
 can meet the batch's own files. The submissions and out folders are hidden from learner
@@ -15,7 +20,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from . import collect, report
+from . import EXERCISES, collect, records, report
 from .progress import Progress
 from .run import Settings, grade_all
 
@@ -27,7 +32,14 @@ def results_path(out, student):
     return Path(out) / STUDENTS / student / "results.json"
 
 
-def grade_folder(submissions, out, *, workers=1, settings=None, progress=True, warm=True, check=True):
+class NoSuchStudent(LookupError):
+    """--student named an id that no submission in the folder has."""
+
+
+def grade_folder(submissions, out, *, workers=1, settings=None, progress=True, warm=True, check=True,
+                 student=None, warnings=None):
+    """Grade `submissions` into `out`, merged with the students graded there before.
+    `warnings` (a list) receives a line per earlier student folder that could not be kept."""
     settings = settings or Settings()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -38,16 +50,32 @@ def grade_folder(submissions, out, *, workers=1, settings=None, progress=True, w
         staging = work / "staged"
         staging.mkdir(mode=0o700)
         staged = collect.collect(submissions, staging)
+        if student is not None:
+            chosen = [s for s in staged if s.student == student]
+            if not chosen:
+                ids = ", ".join(s.student for s in staged[:20]) or "none"
+                raise NoSuchStudent(f"no submission with the id {student} in {submissions} (ids there: {ids})")
+            staged = chosen
         bar = Progress(len(staged)) if progress and staged else None
         results, _tests = grade_all(staged, settings, work, workers=max(1, workers), progress=bar,
                                    warm=warm, check=check)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    graded_at = records.now()
     exercises = list(settings.exercises)
-    report.gradebook(results, exercises, out / "gradebook.csv")
     for result in results:
+        result.graded_at = graded_at
         report.write_gradescope(result, exercises, results_path(out, result.student), settings.hidden_visibility)
-    report.summary(results, exercises, out / "summary.md", out / "summary.png", isolation=settings.mode)
+        records.save(result, results_path(out, result.student).parent)
+    earlier, missing = records.previous(out / STUDENTS)
+    if warnings is not None:
+        warnings += [f"{STUDENTS}/{name} has no grading record (graded by an older version?): "
+                     "left out of the gradebook and summary; grade it again" for name in missing]
+    everyone = records.merge(earlier, results)
+    named = [*EXERCISES, *exercises]
+    columns = [e for e in dict.fromkeys(named) if e in exercises or any(e in r.exercises for r in everyone)]
+    report.gradebook(everyone, columns, out / "gradebook.csv")
+    report.summary(everyone, columns, out / "summary.md", out / "summary.png", isolation=settings.mode)
     return results
 
 

@@ -23,11 +23,13 @@ def add_grade_arguments(parser):
     parser.add_argument("--time-limit", type=float, default=300.0, help="wall seconds per exercise (default 300)")
     parser.add_argument("--public-only", action="store_true", help="skip the hidden tests")
     add_hidden_visibility(parser)
+    parser.add_argument("--student", metavar="ID", default=None,
+                        help="grade only the submission with this id (the others in --out are kept)")
     parser.add_argument("--no-progress", action="store_true")
 
 
 def grade(args):
-    from .batch import grade_folder
+    from .batch import NoSuchStudent, grade_folder
     from .run import Settings
 
     exercises = tuple(e.strip() for e in args.exercises.split(",") if e.strip())
@@ -43,13 +45,17 @@ def grade(args):
 
     settings = Settings(exercises=exercises, time_limit=args.time_limit, hidden=not args.public_only,
                         hidden_visibility=args.hidden_visibility)
+    warnings = []
     try:
         results = grade_folder(args.submissions, args.out, workers=args.workers, settings=settings,
-                               progress=not args.no_progress)
+                               progress=not args.no_progress, student=args.student, warnings=warnings)
+    except NoSuchStudent as missing:
+        print(missing, file=sys.stderr)
+        return 2
     except CanaryFailed as refusal:
         print(f"\nmfalab grade refused to grade: {refusal}", file=sys.stderr)
         return 3
-    for line in describe(settings.protections or ()):
+    for line in [*describe(settings.protections or ()), *warnings]:
         print(f"warning: {line}", file=sys.stderr)
     print(f"graded {len(results)} submission(s): {Path(args.out) / 'gradebook.csv'}, "
           f"{Path(args.out) / 'summary.md'}, students/<student>/results.json (isolation: {settings.mode})")

@@ -19,17 +19,18 @@ def cell(value):
 
 
 def gradebook(results, exercises, path):
-    """One row per student: points per exercise, total, max, status notes (every cell inert)."""
+    """One row per student: points per exercise, total, max, status notes, when it was graded
+    (UTC); every cell inert."""
     with open(path, "w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["student", *exercises, "total", "max", "status"])
+        writer.writerow(["student", *exercises, "total", "max", "status", "graded_at"])
         for result in results:
             row = [result.student]
             for exercise in exercises:
                 got = result.exercises.get(exercise)
                 row.append(f"{got.points:g}" if got else "0")
             writer.writerow([cell(value) for value in (*row, f"{result.points:g}", f"{result.max_points:g}",
-                                                        "; ".join(result.notes) or "ok")])
+                                                        "; ".join(result.notes) or "ok", result.graded_at)])
     return path
 
 

@@ -106,6 +106,7 @@ class SubmissionResult:
     exercises: dict = field(default_factory=dict)  # exercise -> ExerciseResult
     notes: list = field(default_factory=list)
     seconds: float = 0.0
+    graded_at: str = ""  # when it was graded, UTC (ISO 8601); set by the batch
 
     @property
     def points(self):

@@ -3,6 +3,8 @@
 import csv
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -40,7 +42,8 @@ def test_gradebook_has_one_row_per_student_with_points_total_max_status(graded):
     _, out = graded
     rows = list(csv.DictReader(open(out / "gradebook.csv")))
     assert [r["student"] for r in rows] == ["ana", "ben", "cy"]
-    assert list(rows[0]) == ["student", "ex01", "total", "max", "status"]
+    assert list(rows[0]) == ["student", "ex01", "total", "max", "status", "graded_at"]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", r["graded_at"]) for r in rows)
     ana, ben, cy = rows
     assert (ana["ex01"], ana["total"], ana["max"], ana["status"]) == ("20", "20", "20", "ok")
     assert 0 < float(ben["total"]) < 20 and "tests failed" in ben["status"]
@@ -70,6 +73,35 @@ def test_summary_markdown_and_png(graded):
     assert "Submissions: 3" in text and "| ex01 |" in text and "summary.png" in text
     assert "- Isolation: " in text
     assert (out / "summary.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_regrading_one_student_keeps_the_class(graded, tmp_path):
+    _, first = graded
+    out = tmp_path / "grades"
+    shutil.copytree(first, out)
+    before = {r["student"]: r for r in csv.DictReader(open(out / "gradebook.csv"))}
+    s.write(tmp_path / "regrade", "ben", s.correct())
+    s.write(tmp_path / "regrade", "dee", s.correct())
+    done = subprocess.run([str(GRADE), str(tmp_path / "regrade"), "--out", str(out), "--exercises", "ex01",
+                           "--time-limit", "60", "--student", "ben", "--no-progress"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = {r["student"]: r for r in csv.DictReader(open(out / "gradebook.csv"))}
+    assert list(rows) == ["ana", "ben", "cy"]  # dee was not asked for
+    assert rows["ana"] == before["ana"] and rows["cy"] == before["cy"]
+    assert rows["ben"]["total"] == "20" and float(before["ben"]["total"]) < 20
+    assert rows["ben"]["graded_at"] >= before["ben"]["graded_at"]
+    assert json.loads((out / "students" / "ben" / "results.json").read_text())["score"] == 20
+    summary = (out / "summary.md").read_text()
+    assert "Submissions: 3" in summary and "highest 20" in summary
+
+
+def test_a_student_id_not_in_the_folder_is_a_usage_error(tmp_path):
+    s.write(tmp_path / "subs", "ana", s.correct())
+    done = subprocess.run([str(GRADE), str(tmp_path / "subs"), "--out", str(tmp_path / "out"), "--student", "zed",
+                           "--no-progress"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "no submission with the id zed" in done.stderr and "ana" in done.stderr
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="the comparison needs the isolated run (root)")
