@@ -5,6 +5,9 @@ ex01_totp.py ... ex06_step_up.py, flat or under exercises/ (a zip may wrap them 
 top folder). Only those modules are staged, into a clean flat folder: nothing else in a
 submission is ever copied, a zip member cannot escape (zip-slip), links are ignored and
 sizes are capped.
+
+Near-miss file names (another case, a browser's " (1)" suffix, spaces) are graded under the
+expected name, with a note saying so; an exactly named module wins over a near miss.
 """
 
 import re
@@ -20,6 +23,20 @@ MAX_MODULE_BYTES = 1_000_000  # one module
 MAX_ZIP_BYTES = 50_000_000  # the zip file itself
 MAX_ZIP_MEMBERS = 2_000
 FILENAMES = {f"{module}.py": exercise for exercise, module in MODULES.items()}
+COPY_SUFFIX = re.compile(r"\s*\(\d+\)$")  # "ex01_totp (1)": a second download of the same file
+
+
+def expected_name(name):
+    """The exercise file `name` stands for: itself, the expected name of a near miss
+    (`Ex05_WebAuthn.py`, `ex01_totp (1).py`, `ex01 totp.py`), or None."""
+    if name in FILENAMES:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or extension.lower() != "py":
+        return None
+    stem = COPY_SUFFIX.sub("", stem.strip()).strip().lower()
+    candidate = re.sub(r"\s+", "_", stem) + ".py"
+    return candidate if candidate in FILENAMES else None
 
 
 @dataclass
@@ -47,7 +64,7 @@ def find(folder):
 
 def _allowed(parts):
     """Module paths accepted inside a submission: NAME, exercises/NAME, TOP/NAME, TOP/exercises/NAME."""
-    if not parts or parts[-1] not in FILENAMES:
+    if not parts or expected_name(parts[-1]) is None:
         return False
     inner = list(parts[:-1])
     if inner and inner[-1] == "exercises":
@@ -56,6 +73,7 @@ def _allowed(parts):
 
 
 def _keep(submission, exercise, data, where):
+    expected = f"{MODULES[exercise]}.py"
     if exercise in submission.modules:
         submission.notes.append(f"{exercise}: more than one {MODULES[exercise]}.py; kept the first ({where} ignored)")
         return
@@ -65,12 +83,20 @@ def _keep(submission, exercise, data, where):
     target = submission.staged / f"{MODULES[exercise]}.py"
     target.write_bytes(data)
     submission.modules[exercise] = target
+    name = PurePosixPath(where).name
+    if name != expected:
+        submission.notes.append(f"{exercise}: graded {name} as {expected} (the expected name)")
+
+
+def _order(parts):
+    """Shallowest first, and at one depth an exactly named module before a near miss."""
+    return len(parts), parts[-1] not in FILENAMES, "/".join(parts)
 
 
 def _from_folder(submission):
     root = submission.source
-    candidates = sorted(p for p in root.rglob("*.py") if p.name in FILENAMES)
-    for path in sorted(candidates, key=lambda p: len(p.parts)):
+    candidates = [p for p in root.rglob("*") if expected_name(p.name) is not None]
+    for path in sorted(candidates, key=lambda p: _order(p.relative_to(root).parts)):
         parts = path.relative_to(root).parts
         if not _allowed(parts):
             continue
@@ -79,7 +105,8 @@ def _from_folder(submission):
             continue
         if not stat.S_ISREG(path.lstat().st_mode):
             continue
-        _keep(submission, FILENAMES[path.name], path.read_bytes()[: MAX_MODULE_BYTES + 1], "/".join(parts))
+        _keep(submission, FILENAMES[expected_name(path.name)], path.read_bytes()[: MAX_MODULE_BYTES + 1],
+              "/".join(parts))
 
 
 def _from_zip(submission):
@@ -101,14 +128,14 @@ def _from_zip(submission):
                 if stat.S_ISLNK(info.external_attr >> 16):
                     continue
                 if _allowed(name.parts):
-                    chosen.append((len(name.parts), str(name), info))
-            for _, where, info in sorted(chosen, key=lambda c: (c[0], c[1])):
+                    chosen.append((_order(name.parts), str(name), info))
+            for _, where, info in sorted(chosen, key=lambda c: c[0]):
                 if info.file_size > MAX_MODULE_BYTES:
                     submission.notes.append(f"{where} is larger than {MAX_MODULE_BYTES} bytes; ignored")
                     continue
                 with archive.open(info) as member:
                     data = member.read(MAX_MODULE_BYTES + 1)  # never trust the declared size
-                _keep(submission, FILENAMES[PurePosixPath(where).name], data, where)
+                _keep(submission, FILENAMES[expected_name(PurePosixPath(where).name)], data, where)
     except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as error:
         submission.notes.append(f"the zip could not be read ({type(error).__name__}: {error})")
 
@@ -147,7 +174,7 @@ def collect(folder, staging):
     staging = Path(staging)
     staging.mkdir(parents=True, exist_ok=True)
     if folder.is_file() or any((folder / name).is_file() or (folder / "exercises" / name).is_file()
-                               for name in FILENAMES):
+                               for name in FILENAMES):  # exact names only: a near miss is inside a submission
         return [stage(folder, staging)]
     return [stage(path, staging) for path in find(folder)]
 

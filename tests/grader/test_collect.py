@@ -68,3 +68,39 @@ def test_a_corrupt_zip_is_a_note_not_a_crash(tmp_path):
 def test_student_ids_are_safe_file_names(tmp_path):
     assert collect.student_id(tmp_path / "a b;rm -rf.zip") == "a_b_rm_-rf"
     assert collect.student_id(tmp_path / "..") == "unnamed"
+
+
+def test_near_miss_names_are_graded_under_the_expected_name_with_a_note(tmp_path):
+    folder = tmp_path / "in"
+    (folder / "ana").mkdir(parents=True)
+    (folder / "ana" / "ex01_totp (1).py").write_text("A = 1\n")
+    (folder / "ana" / "Ex05_WebAuthn.py").write_text("E = 5\n")
+    (folder / "ana" / "ex03 backup codes.py").write_text("C = 3\n")
+    (folder / "ana" / "ex04_mfa_policy_old.py").write_text("not a near miss\n")
+    with zipfile.ZipFile(folder / "ben.zip", "w") as archive:
+        archive.writestr("ben/exercises/EX02_OTP_REQUIRED(2).py", "B = 2\n")
+    staged = {s.student: s for s in collect.collect(folder, tmp_path / "staged")}
+    assert names(staged["ana"]) == ["ex01_totp.py", "ex03_backup_codes.py", "ex05_webauthn.py"]
+    assert (staged["ana"].staged / "ex01_totp.py").read_text() == "A = 1\n"
+    assert "ex01: graded ex01_totp (1).py as ex01_totp.py (the expected name)" in staged["ana"].notes
+    assert "ex05: graded Ex05_WebAuthn.py as ex05_webauthn.py (the expected name)" in staged["ana"].notes
+    assert names(staged["ben"]) == ["ex02_otp_required.py"]
+    assert staged["ben"].notes == ["ex02: graded EX02_OTP_REQUIRED(2).py as ex02_otp_required.py (the expected name)"]
+
+
+def test_an_exactly_named_module_wins_over_a_near_miss(tmp_path):
+    folder = tmp_path / "in"
+    (folder / "ana").mkdir(parents=True)
+    (folder / "ana" / "ex01_totp (1).py").write_text("old = True\n")
+    (folder / "ana" / "ex01_totp.py").write_text("new = True\n")
+    (submission,) = collect.collect(folder, tmp_path / "staged")
+    assert (submission.staged / "ex01_totp.py").read_text() == "new = True\n"
+    assert submission.notes == ["ex01: more than one ex01_totp.py; kept the first (ex01_totp (1).py ignored)"]
+
+
+def test_expected_name():
+    assert collect.expected_name("ex01_totp.py") == "ex01_totp.py"
+    assert collect.expected_name(" Ex01_TOTP (12).PY") == "ex01_totp.py"
+    assert collect.expected_name("ex01_totp (1).txt") is None
+    assert collect.expected_name("ex01_totp2.py") is None
+    assert collect.expected_name("ex01_totp") is None
