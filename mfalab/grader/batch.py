@@ -3,6 +3,7 @@
     out/gradebook.csv                       one row per student
     out/students/<student>/results.json     Gradescope format, one per submission
     out/summary.md, out/summary.png         the class summary
+    out/students/<student>/feedback.md      plain feedback to hand back (mfalab.grader.feedback)
     out/students/<student>/record.json      what the grader keeps for regrades (mfalab.grader.records)
 
 An out folder graded before keeps its other students: the students graded now replace
@@ -20,7 +21,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from . import EXERCISES, collect, records, report
+from . import EXERCISES, collect, feedback, records, report
 from .progress import Progress
 from .run import Settings, grade_all
 
@@ -66,6 +67,8 @@ def grade_folder(submissions, out, *, workers=1, settings=None, progress=True, w
     for result in results:
         result.graded_at = graded_at
         report.write_gradescope(result, exercises, results_path(out, result.student), settings.hidden_visibility)
+        feedback.write(result, exercises, results_path(out, result.student).with_name("feedback.md"),
+                       settings.hidden_visibility)
         records.save(result, results_path(out, result.student).parent)
     earlier, missing = records.previous(out / STUDENTS)
     if warnings is not None:

@@ -67,6 +67,15 @@ def test_results_json_follows_gradescope(graded):
     assert sum(t["max_score"] for t in ben["tests"]) == 20
 
 
+def test_each_student_gets_plain_feedback_beside_results_json(graded):
+    _, out = graded
+    ben = (out / "students" / "ben" / "feedback.md").read_text()
+    assert ben.startswith("# Feedback: ben") and "## ex01: " in ben and "What went wrong: " in ben
+    assert "0x" not in ben and "<!DOCTYPE" not in ben and "Traceback" not in ben
+    assert "(hidden test)" in ben  # --hidden-visibility after_due_date: the file is handed back then
+    assert "Total: 20 of 20 points" in (out / "students" / "ana" / "feedback.md").read_text()
+
+
 def test_summary_markdown_and_png(graded):
     _, out = graded
     text = (out / "summary.md").read_text()
