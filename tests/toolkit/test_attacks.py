@@ -191,3 +191,14 @@ def test_campaign_runs_each_attack_on_every_lab_and_feeds_the_matrix():
     m = campaign.matrix()
     assert m.cell("fake (SMS)", "naive") == "succeeded" and m.cell("fake (SMS)", "hardened") == "blocked"
     assert m.cell("fake (TOTP)", "naive") == "not run"
+
+
+def test_hardened_lab_serves_the_solutions_or_is_none_without_them(tmp_path, django_db_blocker):
+    assert attacks.hardened_lab(tmp_path) is None  # a kit without solutions/ (the student release)
+    with django_db_blocker.unblock():
+        hardened = attacks.hardened_lab()
+        try:
+            assert hardened.code == "solutions"
+            assert not attacks.bypass.password_only(hardened).succeeded
+        finally:
+            hardened.stop()
