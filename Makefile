@@ -60,17 +60,19 @@ bench: setup
 
 # --- Instructor (left out of the student release) ---------------------------------
 #   make grade SUBMISSIONS=folder [GRADES=grades WORKERS=2]   grade a folder of submissions
+#     GRADE_OPTIONS="--student ana --hidden-visibility after_due_date" passes more options
 #   make release      the student edition: dist/release/mfa-lab/ and mfa-lab.zip
 #   make autograder   the Gradescope autograder: dist/autograder.zip
 #   make grade-bench  time the grader on synthetic submissions
 SUBMISSIONS ?= submissions
 GRADES      ?= grades
 WORKERS     ?= 2
+GRADE_OPTIONS ?=
 
 .PHONY: grade release autograder grade-bench
 
 grade: setup
-	$(BIN)/mfalab grade $(SUBMISSIONS) --out $(GRADES) --workers $(WORKERS)
+	$(BIN)/mfalab grade $(SUBMISSIONS) --out $(GRADES) --workers $(WORKERS) $(GRADE_OPTIONS)
 
 release: setup
 	$(BIN)/mfalab release --out dist/release
