@@ -26,17 +26,11 @@ import sys
 from pathlib import Path
 
 from .database import REPO, VAR
+from .forked_pytest import become_run, preload
 
 FOLDER = VAR / "checker"
 SOCKET = FOLDER / "socket"
 IDLE = 20 * 60
-PRELOAD = [
-    "pytest", "_pytest.python", "_pytest.runner", "_pytest.fixtures", "_pytest.assertion.rewrite",
-    "_pytest.terminal", "pytest_django", "pytest_django.plugin", "django.test", "django.test.client",
-    "mfalab.points", "mfalab.sandbox", "mfalab.sandbox.labserver", "mfalab.lab", "mfalab.client",
-    "mfalab.wizards", "mfalab.enforcement", "mfalab.otp", "mfalab.ceremony", "mfalab.authenticator",
-    "requests", "pyotp", "webauthn", "cbor2",
-]
 
 
 def enabled():
@@ -129,53 +123,6 @@ def changed(files):
     return False
 
 
-def preload():
-    import importlib
-
-    os.environ["DJANGO_SETTINGS_MODULE"] = "lab_project.settings_test"
-    import django
-
-    django.setup()
-    for name in PRELOAD:
-        try:
-            importlib.import_module(name)
-        except Exception:  # noqa: BLE001 (a module not preloaded only costs time)
-            pass
-
-
-def run_child(request):
-    """In the forked child: become the pytest run the request describes; never returns."""
-    code = 3
-    try:
-        os.setsid()
-        os.chdir(request["cwd"])
-        os.environ.clear()
-        os.environ.update(request["env"])
-        os.environ["DJANGO_SETTINGS_MODULE"] = "lab_project.settings_test"  # what the checker set up
-        import tempfile
-
-        tempfile.tempdir = None
-        log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-        os.dup2(log, 1)
-        os.dup2(log, 2)
-        import pytest
-
-        code = int(pytest.main(request["args"]))
-    except BaseException as error:  # noqa: BLE001
-        try:
-            os.write(2, f"the warm checker's run failed: {type(error).__name__}: {error}\n".encode())
-        except OSError:
-            pass
-    finally:
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except Exception:  # noqa: BLE001
-                pass
-        os._exit(code)
-
-
 def same_user(connection):
     credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
     _pid, uid, _gid = struct.unpack("3i", credentials)
@@ -195,7 +142,7 @@ def answer(connection, files, listener):
         pid = os.fork()
         if pid == 0:
             listener.close()
-            run_child(request)
+            become_run(request, label="the warm checker's run")
         stream.write(json.dumps({"pid": pid}).encode() + b"\n")
         stream.flush()
         _, status = os.waitpid(pid, 0)
@@ -212,7 +159,7 @@ def serve():
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         return  # another checker serves this var/ folder
-    preload()
+    preload(["mfalab.enforcement"])
     files = kit_files()
     SOCKET.unlink(missing_ok=True)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
