@@ -90,7 +90,8 @@ class Sandbox:
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
                "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": str(self._box.work)}
         self._process = subprocess.Popen(
-            interpreter.command("mfalab.sandbox.worker", self.path, f"learner_{self.exercise}"),
+            interpreter.command("mfalab.sandbox.worker", self.path, f"learner_{self.exercise}",
+                                ",".join(sorted(self._timed_out))),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._box.output_fd,
             cwd=self._box.work, env=env, preexec_fn=self.limits.apply, close_fds=True,
         )

@@ -1,6 +1,9 @@
 """The sandbox worker: imports one learner module and answers calls as plain data.
 
-Run by mfalab.sandbox.proxy, never by hand:  python -I -m mfalab.sandbox.worker FILE NAME
+Run by mfalab.sandbox.proxy, never by hand:  python -I -m mfalab.sandbox.worker FILE NAME [TIMED_OUT]
+TIMED_OUT names the module's functions that ran out of time before (comma-separated): they
+are replaced by ones that fail at once, so a function that calls them (totp calling a
+looping hotp) costs no second time limit.
 Requests and answers are JSON lines on a private copy of stdin/stdout; the learner's
 own prints go to a capped file (the descriptor it was given as stderr), so they can never be mistaken for an answer.
 """
@@ -29,8 +32,16 @@ def import_file(path, name):
     return module
 
 
+def fail_at_once(fn):
+    def timed_out_earlier(*args, **kwargs):
+        raise TimeoutError(f"{fn}() timed out earlier; it is not called again.")
+
+    return timed_out_earlier
+
+
 def main():
     path, name = sys.argv[1], sys.argv[2]
+    timed_out = [fn for fn in (sys.argv[3] if len(sys.argv) > 3 else "").split(",") if fn]
     requests, answers = isolate_stdio()
     references.block()
 
@@ -43,6 +54,9 @@ def main():
     except BaseException as error:  # noqa: BLE001 (SystemExit at import is a broken module too)
         answer({"ready": False, "error": failure(error)})
         return
+    for fn in timed_out:
+        if callable(getattr(module, fn, None)):
+            setattr(module, fn, fail_at_once(fn))
     answer({"ready": True})
 
     for line in requests:

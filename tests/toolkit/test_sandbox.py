@@ -26,6 +26,9 @@ def loops():
     while True:
         pass
 
+def calls_loops():
+    return loops()
+
 def sleeps():
     time.sleep(60)
 
@@ -110,6 +113,15 @@ def test_a_function_that_timed_out_is_not_called_again(sandbox):
     with pytest.raises(SandboxTimeout, match=r"loops\(\) timed out earlier"):
         sandbox.loops()
     assert sandbox.echo(2) == [[2], {}]
+
+
+def test_a_function_that_calls_one_that_timed_out_fails_at_once(sandbox):
+    """totp() calling a looping hotp() costs no second time limit: the call fails inside the
+    worker with "timed out earlier" (a second limit would raise SandboxTimeout instead)."""
+    with pytest.raises(SandboxTimeout):
+        sandbox.loops()
+    with pytest.raises(StudentError, match=r"loops\(\) timed out earlier"):
+        sandbox.calls_loops()
 
 
 def test_sleeping_out_the_clock_is_stopped(sandbox):
