@@ -6,7 +6,9 @@ learner's process. But where the kit itself was installed with `pip install --us
 Django live: an isolated child could not import them, and correct code would score 0. So
 the child is started with the parent's user site named on its command line, and adds it
 (with its .pth files, which is how an editable install points at the kit) before running
-the sandbox module. Nothing else of the parent's environment crosses.
+the sandbox module. Nothing else of the parent's environment crosses. `-B` keeps the
+child from writing __pycache__/ into a submission folder (`-I` ignores the environment
+variable that would say so).
 """
 
 import os
@@ -27,5 +29,6 @@ def import_roots():
 
 
 def command(module, *args):
-    """argv for `python -I -m module args...` that can import what this process imports."""
-    return [sys.executable, "-I", "-c", BOOT, os.pathsep.join(import_roots()), module, *map(str, args)]
+    """argv for `python -I -B -m module args...` that can import what this process imports.
+    -B: no bytecode written next to the learner's module (-I ignores PYTHONDONTWRITEBYTECODE)."""
+    return [sys.executable, "-I", "-B", "-c", BOOT, os.pathsep.join(import_roots()), module, *map(str, args)]

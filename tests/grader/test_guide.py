@@ -19,3 +19,11 @@ def test_the_faster_plain_pytest_options_run():
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "tests collected" in done.stdout
     assert "nbval" not in done.stdout + done.stderr
+
+
+def test_plain_pytest_leaves_the_submission_folder_untouched(tmp_path):
+    (tmp_path / "ex01_totp.py").write_text((REPO / "solutions" / "ex01_totp.py").read_text())
+    done = subprocess.run([sys.executable, "-m", "pytest", "tests/exercises/test_ex01_totp.py", "--code", str(tmp_path),
+                           "-q", "-p", "no:cacheprovider"], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ex01_totp.py"]  # no __pycache__/
