@@ -40,6 +40,14 @@ def grade(args):
     if not Path(args.submissions).exists():
         print(f"no such folder: {args.submissions}", file=sys.stderr)
         return 2
+    from .collect import unrecognised
+
+    loose = unrecognised(args.submissions)
+    if loose:
+        print(f"no submission recognised in {args.submissions}: it holds {len(loose)} file(s) ({', '.join(loose[:3])}"
+              f"{', ...' if len(loose) > 3 else ''}) but no folder or .zip per student, named by the student id, "
+              "and no exercise module named as expected", file=sys.stderr)
+        return 2
     from .canary import CanaryFailed
     from .isolation import describe
 

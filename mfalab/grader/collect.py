@@ -168,13 +168,27 @@ def stage(source, staging):
     return submission
 
 
+def is_one_submission(folder):
+    folder = Path(folder)
+    return folder.is_file() or any((folder / name).is_file() or (folder / "exercises" / name).is_file()
+                                   for name in FILENAMES)  # exact names only: a near miss is inside a submission
+
+
+def unrecognised(folder):
+    """The files of a folder in which no submission was recognised (flat files from an LMS
+    download, say); empty when the folder holds submissions, or nothing at all."""
+    folder = Path(folder)
+    if is_one_submission(folder) or find(folder):
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
 def collect(folder, staging):
     """Stage every submission in `folder`; a folder or zip that is itself a submission works too."""
     folder = Path(folder)
     staging = Path(staging)
     staging.mkdir(parents=True, exist_ok=True)
-    if folder.is_file() or any((folder / name).is_file() or (folder / "exercises" / name).is_file()
-                               for name in FILENAMES):  # exact names only: a near miss is inside a submission
+    if is_one_submission(folder):
         return [stage(folder, staging)]
     return [stage(path, staging) for path in find(folder)]
 

@@ -104,3 +104,17 @@ def test_expected_name():
     assert collect.expected_name("ex01_totp (1).txt") is None
     assert collect.expected_name("ex01_totp2.py") is None
     assert collect.expected_name("ex01_totp") is None
+
+
+def test_a_folder_of_loose_files_is_recognised_as_holding_no_submission(tmp_path):
+    (tmp_path / "lms").mkdir()
+    (tmp_path / "lms" / "smitherin_1001_5001_ex01_totp.py").write_text("A = 1\n")
+    assert collect.unrecognised(tmp_path / "lms") == ["smitherin_1001_5001_ex01_totp.py"]
+    (tmp_path / "class" / "ana").mkdir(parents=True)
+    (tmp_path / "class" / "readme.txt").write_text("the class")
+    assert collect.unrecognised(tmp_path / "class") == []  # ana's folder is a submission
+    (tmp_path / "one").mkdir()
+    (tmp_path / "one" / "ex01_totp.py").write_text("A = 1\n")
+    assert collect.unrecognised(tmp_path / "one") == []  # itself a submission
+    (tmp_path / "empty").mkdir()
+    assert collect.unrecognised(tmp_path / "empty") == []

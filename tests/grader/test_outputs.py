@@ -105,6 +105,16 @@ def test_regrading_one_student_keeps_the_class(graded, tmp_path):
     assert "Submissions: 3" in summary and "highest 20" in summary
 
 
+def test_a_folder_of_loose_files_is_refused_not_graded_as_empty(tmp_path):
+    (tmp_path / "canvas").mkdir()
+    (tmp_path / "canvas" / "smitherin_1001_5001_ex01_totp.py").write_text("A = 1\n")
+    done = subprocess.run([str(GRADE), str(tmp_path / "canvas"), "--out", str(tmp_path / "out"), "--no-progress"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "no submission recognised" in done.stderr and "smitherin_1001_5001_ex01_totp.py" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_student_id_not_in_the_folder_is_a_usage_error(tmp_path):
     s.write(tmp_path / "subs", "ana", s.correct())
     done = subprocess.run([str(GRADE), str(tmp_path / "subs"), "--out", str(tmp_path / "out"), "--student", "zed",
