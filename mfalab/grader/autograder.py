@@ -30,6 +30,13 @@ SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, while building the autograder image.
 set -euo pipefail
 apt-get update -q && apt-get install -y -q python3 python3-venv python3-pip
+VERSION="$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+case "$VERSION" in
+  3.1[1-9]|3.[2-9][0-9]) ;;
+  *) echo "MFA Lab needs Python 3.11 or newer, and python3 here is $VERSION:" \
+          "choose Gradescope's Ubuntu 24.04 base image (Python 3.12)." >&2
+     exit 1 ;;
+esac
 cd /autograder/source
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
