@@ -19,6 +19,8 @@ from pathlib import Path, PurePosixPath
 
 from lab_project.mfa.exercise_code import MODULES
 
+from . import lms
+
 MAX_MODULE_BYTES = 1_000_000  # one module
 MAX_ZIP_BYTES = 50_000_000  # the zip file itself
 MAX_ZIP_MEMBERS = 2_000
@@ -178,7 +180,7 @@ def unrecognised(folder):
     """The files of a folder in which no submission was recognised (flat files from an LMS
     download, say); empty when the folder holds submissions, or nothing at all."""
     folder = Path(folder)
-    if is_one_submission(folder) or find(folder):
+    if is_one_submission(folder) or find(folder) or lms.canvas_uploads(folder):
         return []
     return sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
 
@@ -190,7 +192,41 @@ def collect(folder, staging):
     staging.mkdir(parents=True, exist_ok=True)
     if is_one_submission(folder):
         return [stage(folder, staging)]
-    return [stage(path, staging) for path in find(folder)]
+    found = find(folder)
+    if not found:
+        groups = lms.canvas_uploads(folder)
+        if groups:
+            return [stage_uploads(uploads, staging) for _, uploads in sorted(groups.items())]
+    return [stage(path, staging) for path in found]
+
+
+def stage_uploads(uploads, staging):
+    """Stage one student's Canvas uploads as one submission: per module, the latest upload."""
+    first = uploads[0]
+    submission = Submission(_unique(staging, student_id(Path(first.name))), first.path.parent)
+    if submission.student != student_id(Path(first.name)):
+        submission.notes.append(f"another student is also called {first.name}; Canvas user {first.user} is "
+                                f"graded as {submission.student}")
+    submission.staged = Path(staging) / submission.student
+    submission.staged.mkdir(parents=True)
+    chosen = {}
+    for upload in lms.latest_first(uploads):
+        name = expected_name(upload.file)
+        if name is None:
+            continue
+        if name in chosen:
+            submission.notes.append(f"{FILENAMES[name]}: uploaded more than once; graded the latest "
+                                    f"({chosen[name].path.name}), not {upload.path.name}")
+            continue
+        chosen[name] = upload
+        if upload.path.stat().st_size > MAX_MODULE_BYTES:
+            submission.notes.append(f"{FILENAMES[name]}: {upload.path.name} is larger than {MAX_MODULE_BYTES} "
+                                    "bytes; ignored")
+            continue
+        _keep(submission, FILENAMES[name], upload.path.read_bytes()[: MAX_MODULE_BYTES + 1], upload.file)
+    if any(upload.late for upload in uploads):
+        submission.notes.append("Canvas marked this submission late")
+    return submission
 
 
 def remove(path):

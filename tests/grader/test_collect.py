@@ -108,8 +108,10 @@ def test_expected_name():
 
 def test_a_folder_of_loose_files_is_recognised_as_holding_no_submission(tmp_path):
     (tmp_path / "lms").mkdir()
+    (tmp_path / "lms" / "final_ex01_totp.py").write_text("A = 1\n")
+    assert collect.unrecognised(tmp_path / "lms") == ["final_ex01_totp.py"]
     (tmp_path / "lms" / "smitherin_1001_5001_ex01_totp.py").write_text("A = 1\n")
-    assert collect.unrecognised(tmp_path / "lms") == ["smitherin_1001_5001_ex01_totp.py"]
+    assert collect.unrecognised(tmp_path / "lms") == []  # a Canvas download
     (tmp_path / "class" / "ana").mkdir(parents=True)
     (tmp_path / "class" / "readme.txt").write_text("the class")
     assert collect.unrecognised(tmp_path / "class") == []  # ana's folder is a submission
@@ -118,3 +120,33 @@ def test_a_folder_of_loose_files_is_recognised_as_holding_no_submission(tmp_path
     assert collect.unrecognised(tmp_path / "one") == []  # itself a submission
     (tmp_path / "empty").mkdir()
     assert collect.unrecognised(tmp_path / "empty") == []
+
+
+def test_a_canvas_download_stages_like_a_folder_per_student(tmp_path):
+    canvas = tmp_path / "canvas"
+    canvas.mkdir()
+    (canvas / "smitherin_1001_5001_ex01_totp.py").write_text("old = 1\n")
+    (canvas / "smitherin_1001_5002_ex01_totp-1.py").write_text("new = 1\n")
+    (canvas / "smitherin_1001_5002_ex05_webauthn.py").write_text("E = 5\n")
+    (canvas / "jonesana_late_1002_5003_Ex02_OTP_Required.py").write_text("B = 2\n")
+    (canvas / "jonesana_late_1002_5003_notes.txt").write_text("not a module")
+    (canvas / "readme.txt").write_text("not a Canvas file")
+    staged = {s.student: s for s in collect.collect(canvas, tmp_path / "staged")}
+    assert sorted(staged) == ["jonesana", "smitherin"]
+    smith, ana = staged["smitherin"], staged["jonesana"]
+    assert names(smith) == ["ex01_totp.py", "ex05_webauthn.py"]
+    assert (smith.staged / "ex01_totp.py").read_text() == "new = 1\n"  # the latest upload
+    assert smith.notes == ["ex01: uploaded more than once; graded the latest (smitherin_1001_5002_ex01_totp-1.py), "
+                           "not smitherin_1001_5001_ex01_totp.py"]
+    assert names(ana) == ["ex02_otp_required.py"]
+    assert ana.notes == ["ex02: graded Ex02_OTP_Required.py as ex02_otp_required.py (the expected name)",
+                         "Canvas marked this submission late"]
+
+
+def test_two_canvas_students_with_one_name_get_two_ids(tmp_path):
+    canvas = tmp_path / "canvas"
+    canvas.mkdir()
+    (canvas / "leeann_2001_6001_ex01_totp.py").write_text("A = 1\n")
+    (canvas / "leeann_2002_6002_ex01_totp.py").write_text("B = 2\n")
+    staged = [(s.student, (s.staged / "ex01_totp.py").read_text()) for s in collect.collect(canvas, tmp_path / "s")]
+    assert staged == [("leeann", "A = 1\n"), ("leeann-2", "B = 2\n")]

@@ -105,13 +105,27 @@ def test_regrading_one_student_keeps_the_class(graded, tmp_path):
     assert "Submissions: 3" in summary and "highest 20" in summary
 
 
+def test_a_canvas_download_of_the_class_grades_to_the_same_scores(graded, tmp_path):
+    _, first = graded
+    canvas = tmp_path / "canvas"
+    canvas.mkdir()
+    (canvas / "ana_1001_5001_ex01_totp.py").write_text(s.correct()["ex01_totp.py"])
+    (canvas / "ben_1002_5002_ex01_totp.py").write_text(s.partial()["ex01_totp.py"])
+    done = subprocess.run([str(GRADE), str(canvas), "--out", str(tmp_path / "out"), "--exercises", "ex01",
+                           "--time-limit", "60", "--no-progress"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    before = {r["student"]: r["total"] for r in csv.DictReader(open(first / "gradebook.csv"))}
+    after = {r["student"]: r["total"] for r in csv.DictReader(open(tmp_path / "out" / "gradebook.csv"))}
+    assert after == {"ana": before["ana"], "ben": before["ben"]} and after["ana"] == "20"
+
+
 def test_a_folder_of_loose_files_is_refused_not_graded_as_empty(tmp_path):
-    (tmp_path / "canvas").mkdir()
-    (tmp_path / "canvas" / "smitherin_1001_5001_ex01_totp.py").write_text("A = 1\n")
-    done = subprocess.run([str(GRADE), str(tmp_path / "canvas"), "--out", str(tmp_path / "out"), "--no-progress"],
+    (tmp_path / "loose").mkdir()
+    (tmp_path / "loose" / "final_ex01_totp.py").write_text("A = 1\n")
+    done = subprocess.run([str(GRADE), str(tmp_path / "loose"), "--out", str(tmp_path / "out"), "--no-progress"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
-    assert "no submission recognised" in done.stderr and "smitherin_1001_5001_ex01_totp.py" in done.stderr
+    assert "no submission recognised" in done.stderr and "final_ex01_totp.py" in done.stderr
     assert not (tmp_path / "out").exists()
 
 
