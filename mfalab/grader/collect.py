@@ -50,8 +50,12 @@ class Submission:
     notes: list = field(default_factory=list)  # problems met while collecting
 
 
+MOODLE_SUFFIX = re.compile(r"_assignsubmission_[a-z]+_?$")  # Moodle's "download all": NAME_ID_assignsubmission_file_
+
+
 def student_id(path):
     name = path.name[:-4] if path.suffix.lower() == ".zip" else path.name
+    name = MOODLE_SUFFIX.sub("", name)
     return re.sub(r"[^A-Za-z0-9._@+-]", "_", name).strip(".") or "unnamed"
 
 

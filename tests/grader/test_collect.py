@@ -150,3 +150,12 @@ def test_two_canvas_students_with_one_name_get_two_ids(tmp_path):
     (canvas / "leeann_2002_6002_ex01_totp.py").write_text("B = 2\n")
     staged = [(s.student, (s.staged / "ex01_totp.py").read_text()) for s in collect.collect(canvas, tmp_path / "s")]
     assert staged == [("leeann", "A = 1\n"), ("leeann-2", "B = 2\n")]
+
+
+def test_a_moodle_download_all_folder_is_named_by_student_and_moodle_id(tmp_path):
+    folder = tmp_path / "moodle" / "Ana Jones_12345_assignsubmission_file_"
+    folder.mkdir(parents=True)
+    (folder / "ex01_totp.py").write_text("A = 1\n")
+    (submission,) = collect.collect(tmp_path / "moodle", tmp_path / "staged")
+    assert submission.student == "Ana_Jones_12345" and names(submission) == ["ex01_totp.py"]
+    assert collect.student_id(tmp_path / "assignsubmission_file_") == "assignsubmission_file_"
