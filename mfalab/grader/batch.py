@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 from . import EXERCISES, collect, feedback, records, report
+from . import roster as rosters
 from .progress import Progress
 from .run import Settings, grade_all
 
@@ -38,9 +39,10 @@ class NoSuchStudent(LookupError):
 
 
 def grade_folder(submissions, out, *, workers=1, settings=None, progress=True, warm=True, check=True,
-                 student=None, warnings=None):
+                 student=None, warnings=None, roster=None):
     """Grade `submissions` into `out`, merged with the students graded there before.
-    `warnings` (a list) receives a line per earlier student folder that could not be kept."""
+    `warnings` (a list) receives a line per earlier student folder that could not be kept and
+    per roster student without a submission. `roster`: {lms id: (student id, name)}."""
     settings = settings or Settings()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -51,6 +53,11 @@ def grade_folder(submissions, out, *, workers=1, settings=None, progress=True, w
         staging = work / "staged"
         staging.mkdir(mode=0o700)
         staged = collect.collect(submissions, staging)
+        if roster:
+            rosters.apply(staged, roster, collect.student_id)
+            if warnings is not None and student is None:
+                warnings += [f"{sid}{f' ({name})' if name else ''} is on the roster but has no submission"
+                             for sid, name in rosters.missing(staged, roster, collect.student_id)]
         if student is not None:
             chosen = [s for s in staged if s.student == student]
             if not chosen:

@@ -25,6 +25,8 @@ def add_grade_arguments(parser):
     add_hidden_visibility(parser)
     parser.add_argument("--student", metavar="ID", default=None,
                         help="grade only the submission with this id (the others in --out are kept)")
+    parser.add_argument("--roster", metavar="CSV", default=None,
+                        help="grade submissions under the ids of a roster (columns lms_id, student_id, name)")
     parser.add_argument("--no-progress", action="store_true")
 
 
@@ -53,10 +55,18 @@ def grade(args):
 
     settings = Settings(exercises=exercises, time_limit=args.time_limit, hidden=not args.public_only,
                         hidden_visibility=args.hidden_visibility)
+    from .roster import RosterError, load
+
+    try:
+        roster = load(args.roster) if args.roster else None
+    except RosterError as error:
+        print(error, file=sys.stderr)
+        return 2
     warnings = []
     try:
         results = grade_folder(args.submissions, args.out, workers=args.workers, settings=settings,
-                               progress=not args.no_progress, student=args.student, warnings=warnings)
+                               progress=not args.no_progress, student=args.student, warnings=warnings,
+                               roster=roster)
     except NoSuchStudent as missing:
         print(missing, file=sys.stderr)
         return 2

@@ -48,14 +48,15 @@ class Submission:
     staged: Path | None = None
     modules: dict = field(default_factory=dict)  # exercise -> staged file
     notes: list = field(default_factory=list)  # problems met while collecting
+    lms_id: str = ""  # the LMS's id for the student (Canvas user id, Moodle id), when the download names one
 
 
-MOODLE_SUFFIX = re.compile(r"_assignsubmission_[a-z]+_?$")  # Moodle's "download all": NAME_ID_assignsubmission_file_
+MOODLE_SUFFIX = re.compile(r"_(\d+)_assignsubmission_[a-z]+_?$")  # Moodle's "download all": NAME_ID_assignsubmission_file_
 
 
 def student_id(path):
     name = path.name[:-4] if path.suffix.lower() == ".zip" else path.name
-    name = MOODLE_SUFFIX.sub("", name)
+    name = MOODLE_SUFFIX.sub(r"_\1", name)
     return re.sub(r"[^A-Za-z0-9._@+-]", "_", name).strip(".") or "unnamed"
 
 
@@ -160,6 +161,8 @@ def stage(source, staging):
     """Stage one submission (folder, zip, or a link: not followed) into `staging/<student>/`."""
     source = Path(source)
     submission = Submission(student_id(source), source)
+    moodle = MOODLE_SUFFIX.search(source.name)
+    submission.lms_id = moodle.group(1) if moodle else ""
     student = _unique(staging, submission.student)
     if student != submission.student:
         submission.notes.append(f"another submission is also called {submission.student}; this one is "
@@ -207,7 +210,7 @@ def collect(folder, staging):
 def stage_uploads(uploads, staging):
     """Stage one student's Canvas uploads as one submission: per module, the latest upload."""
     first = uploads[0]
-    submission = Submission(_unique(staging, student_id(Path(first.name))), first.path.parent)
+    submission = Submission(_unique(staging, student_id(Path(first.name))), first.path.parent, lms_id=first.user)
     if submission.student != student_id(Path(first.name)):
         submission.notes.append(f"another student is also called {first.name}; Canvas user {first.user} is "
                                 f"graded as {submission.student}")

@@ -109,11 +109,14 @@ def test_a_canvas_download_of_the_class_grades_to_the_same_scores(graded, tmp_pa
     _, first = graded
     canvas = tmp_path / "canvas"
     canvas.mkdir()
-    (canvas / "ana_1001_5001_ex01_totp.py").write_text(s.correct()["ex01_totp.py"])
-    (canvas / "ben_1002_5002_ex01_totp.py").write_text(s.partial()["ex01_totp.py"])
+    (canvas / "smithana_1001_5001_ex01_totp.py").write_text(s.correct()["ex01_totp.py"])
+    (canvas / "jonesben_1002_5002_ex01_totp.py").write_text(s.partial()["ex01_totp.py"])
+    (tmp_path / "roster.csv").write_text("lms_id,student_id,name\n1001,ana,Ana\n1002,ben,Ben\n1003,cy,Cy\n")
     done = subprocess.run([str(GRADE), str(canvas), "--out", str(tmp_path / "out"), "--exercises", "ex01",
-                           "--time-limit", "60", "--no-progress"], capture_output=True, text=True, timeout=600)
+                           "--time-limit", "60", "--no-progress", "--roster", str(tmp_path / "roster.csv")],
+                          capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
+    assert "warning: cy (Cy) is on the roster but has no submission" in done.stderr
     before = {r["student"]: r["total"] for r in csv.DictReader(open(first / "gradebook.csv"))}
     after = {r["student"]: r["total"] for r in csv.DictReader(open(tmp_path / "out" / "gradebook.csv"))}
     assert after == {"ana": before["ana"], "ben": before["ben"]} and after["ana"] == "20"
@@ -126,6 +129,15 @@ def test_a_folder_of_loose_files_is_refused_not_graded_as_empty(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "no submission recognised" in done.stderr and "final_ex01_totp.py" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_bad_roster_is_a_usage_error(tmp_path):
+    s.write(tmp_path / "subs", "ana", s.correct())
+    (tmp_path / "roster.csv").write_text("id,name\n1,Ana\n")
+    done = subprocess.run([str(GRADE), str(tmp_path / "subs"), "--out", str(tmp_path / "out"), "--no-progress",
+                           "--roster", str(tmp_path / "roster.csv")], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "needs the columns lms_id, student_id" in done.stderr
     assert not (tmp_path / "out").exists()
 
 
