@@ -21,7 +21,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from . import EXERCISES, collect, feedback, records, report
+from . import EXERCISES, collect, feedback, late, records, report
 from . import roster as rosters
 from .progress import Progress
 from .run import Settings, grade_all
@@ -39,10 +39,12 @@ class NoSuchStudent(LookupError):
 
 
 def grade_folder(submissions, out, *, workers=1, settings=None, progress=True, warm=True, check=True,
-                 student=None, warnings=None, roster=None):
+                 student=None, warnings=None, roster=None, deadline=None, late_per_day=0.0):
     """Grade `submissions` into `out`, merged with the students graded there before.
     `warnings` (a list) receives a line per earlier student folder that could not be kept and
-    per roster student without a submission. `roster`: {lms id: (student id, name)}."""
+    per roster student without a submission. `roster`: {lms id: (student id, name)}.
+    `deadline` (an aware datetime): rows say how many days late each submission was, and
+    each day costs `late_per_day` percent of the total (mfalab.grader.late)."""
     settings = settings or Settings()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -69,6 +71,11 @@ def grade_folder(submissions, out, *, workers=1, settings=None, progress=True, w
                                    warm=warm, check=check)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    if deadline is not None:
+        for submission, result in zip(staged, results):
+            result.late_days, result.penalty, note = late.assess(submission.submitted_at, deadline, late_per_day)
+            if note:
+                result.notes.append(note)
     graded_at = records.now()
     exercises = list(settings.exercises)
     for result in results:

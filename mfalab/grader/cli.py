@@ -27,6 +27,10 @@ def add_grade_arguments(parser):
                         help="grade only the submission with this id (the others in --out are kept)")
     parser.add_argument("--roster", metavar="CSV", default=None,
                         help="grade submissions under the ids of a roster (columns lms_id, student_id, name)")
+    parser.add_argument("--deadline", default=None,
+                        help="ISO 8601 date and time (UTC unless it names a zone); later submissions are marked late")
+    parser.add_argument("--late-penalty", type=float, default=0.0, metavar="PERCENT",
+                        help="percent of the total each day (or part of one) past --deadline costs (default 0)")
     parser.add_argument("--no-progress", action="store_true")
 
 
@@ -55,18 +59,22 @@ def grade(args):
 
     settings = Settings(exercises=exercises, time_limit=args.time_limit, hidden=not args.public_only,
                         hidden_visibility=args.hidden_visibility)
+    from .late import DeadlineError, parse_deadline
     from .roster import RosterError, load
 
     try:
         roster = load(args.roster) if args.roster else None
-    except RosterError as error:
+        deadline = parse_deadline(args.deadline) if args.deadline else None
+        if args.late_penalty and deadline is None or not 0 <= args.late_penalty <= 100:
+            raise DeadlineError("--late-penalty takes a percent from 0 to 100, and needs --deadline")
+    except (RosterError, DeadlineError) as error:
         print(error, file=sys.stderr)
         return 2
     warnings = []
     try:
         results = grade_folder(args.submissions, args.out, workers=args.workers, settings=settings,
                                progress=not args.no_progress, student=args.student, warnings=warnings,
-                               roster=roster)
+                               roster=roster, deadline=deadline, late_per_day=args.late_penalty)
     except NoSuchStudent as missing:
         print(missing, file=sys.stderr)
         return 2

@@ -15,6 +15,7 @@ import shutil
 import stat
 import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
 from lab_project.mfa.exercise_code import MODULES
@@ -49,6 +50,7 @@ class Submission:
     modules: dict = field(default_factory=dict)  # exercise -> staged file
     notes: list = field(default_factory=list)  # problems met while collecting
     lms_id: str = ""  # the LMS's id for the student (Canvas user id, Moodle id), when the download names one
+    submitted_at: float | None = None  # the newest modification time of the modules kept (epoch seconds)
 
 
 MOODLE_SUFFIX = re.compile(r"_(\d+)_assignsubmission_[a-z]+_?$")  # Moodle's "download all": NAME_ID_assignsubmission_file_
@@ -79,7 +81,12 @@ def _allowed(parts):
     return len(inner) <= 1
 
 
-def _keep(submission, exercise, data, where):
+def _submitted(submission, moment):
+    if moment is not None and moment > 0:
+        submission.submitted_at = max(submission.submitted_at or 0, moment)
+
+
+def _keep(submission, exercise, data, where, moment=None):
     expected = f"{MODULES[exercise]}.py"
     if exercise in submission.modules:
         submission.notes.append(f"{exercise}: more than one {MODULES[exercise]}.py; kept the first ({where} ignored)")
@@ -90,6 +97,7 @@ def _keep(submission, exercise, data, where):
     target = submission.staged / f"{MODULES[exercise]}.py"
     target.write_bytes(data)
     submission.modules[exercise] = target
+    _submitted(submission, moment)
     name = PurePosixPath(where).name
     if name != expected:
         submission.notes.append(f"{exercise}: graded {name} as {expected} (the expected name)")
@@ -113,7 +121,15 @@ def _from_folder(submission):
         if not stat.S_ISREG(path.lstat().st_mode):
             continue
         _keep(submission, FILENAMES[expected_name(path.name)], path.read_bytes()[: MAX_MODULE_BYTES + 1],
-              "/".join(parts))
+              "/".join(parts), path.lstat().st_mtime)
+
+
+def _zip_time(info):
+    """A zip entry's time (zip stores no zone: read as UTC), or None when it is not a real time."""
+    try:
+        return datetime(*info.date_time, tzinfo=timezone.utc).timestamp() if info.date_time[0] > 1980 else None
+    except ValueError:
+        return None
 
 
 def _from_zip(submission):
@@ -142,7 +158,8 @@ def _from_zip(submission):
                     continue
                 with archive.open(info) as member:
                     data = member.read(MAX_MODULE_BYTES + 1)  # never trust the declared size
-                _keep(submission, FILENAMES[expected_name(PurePosixPath(where).name)], data, where)
+                _keep(submission, FILENAMES[expected_name(PurePosixPath(where).name)], data, where,
+                      _zip_time(info))
     except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as error:
         submission.notes.append(f"the zip could not be read ({type(error).__name__}: {error})")
 
@@ -230,7 +247,8 @@ def stage_uploads(uploads, staging):
             submission.notes.append(f"{FILENAMES[name]}: {upload.path.name} is larger than {MAX_MODULE_BYTES} "
                                     "bytes; ignored")
             continue
-        _keep(submission, FILENAMES[name], upload.path.read_bytes()[: MAX_MODULE_BYTES + 1], upload.file)
+        _keep(submission, FILENAMES[name], upload.path.read_bytes()[: MAX_MODULE_BYTES + 1], upload.file,
+              upload.path.stat().st_mtime)
     if any(upload.late for upload in uploads):
         submission.notes.append("Canvas marked this submission late")
     return submission

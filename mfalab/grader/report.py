@@ -23,14 +23,15 @@ def gradebook(results, exercises, path):
     (UTC); every cell inert."""
     with open(path, "w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["student", *exercises, "total", "max", "status", "graded_at"])
+        writer.writerow(["student", *exercises, "total", "max", "status", "graded_at", "late_days"])
         for result in results:
             row = [result.student]
             for exercise in exercises:
                 got = result.exercises.get(exercise)
                 row.append(f"{got.points:g}" if got else "0")
             writer.writerow([cell(value) for value in (*row, f"{result.points:g}", f"{result.max_points:g}",
-                                                        "; ".join(result.notes) or "ok", result.graded_at)])
+                                                        "; ".join(result.notes) or "ok", result.graded_at,
+                                                        result.late_days)])
     return path
 
 

@@ -107,10 +107,14 @@ class SubmissionResult:
     notes: list = field(default_factory=list)
     seconds: float = 0.0
     graded_at: str = ""  # when it was graded, UTC (ISO 8601); set by the batch
+    late_days: int = 0  # days past the deadline (mfalab.grader.late)
+    penalty: float = 0.0  # the share of the total that lateness costs (0 to 1)
 
     @property
     def points(self):
-        return sum(r.points for r in self.exercises.values())
+        """The total after any late penalty (each exercise's points stay as graded)."""
+        earned = sum(r.points for r in self.exercises.values())
+        return round(earned * (1 - self.penalty), 2) if self.penalty else earned
 
     @property
     def max_points(self):

@@ -42,7 +42,7 @@ def test_gradebook_has_one_row_per_student_with_points_total_max_status(graded):
     _, out = graded
     rows = list(csv.DictReader(open(out / "gradebook.csv")))
     assert [r["student"] for r in rows] == ["ana", "ben", "cy"]
-    assert list(rows[0]) == ["student", "ex01", "total", "max", "status", "graded_at"]
+    assert list(rows[0]) == ["student", "ex01", "total", "max", "status", "graded_at", "late_days"]
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", r["graded_at"]) for r in rows)
     ana, ben, cy = rows
     assert (ana["ex01"], ana["total"], ana["max"], ana["status"]) == ("20", "20", "20", "ok")
@@ -130,6 +130,26 @@ def test_a_folder_of_loose_files_is_refused_not_graded_as_empty(tmp_path):
     assert done.returncode == 2
     assert "no submission recognised" in done.stderr and "final_ex01_totp.py" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_late_submission_loses_the_penalty_per_day_and_says_so(tmp_path):
+    s.write(tmp_path / "subs", "ana", s.correct())
+    s.write(tmp_path / "subs", "ben", s.correct())
+    deadline = 1_780_000_000  # 2026-05-28T20:26:40Z
+    os.utime(tmp_path / "subs" / "ana" / "ex01_totp.py", (deadline - 60, deadline - 60))
+    os.utime(tmp_path / "subs" / "ben" / "ex01_totp.py", (deadline + 86400 + 60, deadline + 86400 + 60))
+    done = subprocess.run([str(GRADE), str(tmp_path / "subs"), "--out", str(tmp_path / "out"), "--exercises", "ex01",
+                           "--time-limit", "60", "--no-progress", "--deadline", "2026-05-28T20:26:40",
+                           "--late-penalty", "10"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = {r["student"]: r for r in csv.DictReader(open(tmp_path / "out" / "gradebook.csv"))}
+    assert (rows["ana"]["total"], rows["ana"]["late_days"], rows["ana"]["status"]) == ("20", "0", "ok")
+    assert (rows["ben"]["ex01"], rows["ben"]["total"], rows["ben"]["late_days"]) == ("20", "16", "2")
+    assert "2 day(s) late: 20% off the total" in rows["ben"]["status"]
+    assert json.loads((tmp_path / "out" / "students" / "ben" / "results.json").read_text())["score"] == 16
+    refused = subprocess.run([str(GRADE), str(tmp_path / "subs"), "--late-penalty", "10", "--no-progress"],
+                             capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 2 and "needs --deadline" in refused.stderr
 
 
 def test_a_bad_roster_is_a_usage_error(tmp_path):
