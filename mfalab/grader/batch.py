@@ -71,6 +71,8 @@ def grade_folder(submissions, out, *, workers=1, settings=None, progress=True, w
                                    warm=warm, check=check)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    for submission, result in zip(staged, results):
+        result.lms_id = submission.lms_id
     if deadline is not None:
         for submission, result in zip(staged, results):
             result.late_days, result.penalty, note = late.assess(submission.submitted_at, deadline, late_per_day)

@@ -96,6 +96,19 @@ def release(args):
     return 0
 
 
+def export(args):
+    from .export import ExportError
+    from .export import export as write
+
+    try:
+        count = write(args.grades, args.out, args.format, args.assignment)
+    except ExportError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(f"{args.format} export of {count} student(s): {args.out}")
+    return 0
+
+
 def autograder(args):
     from .autograder import build_autograder
 
@@ -119,6 +132,12 @@ def add_subcommands(commands):
     releasing.add_argument("--no-notebooks", dest="notebooks", action="store_false",
                            help="keep the kit's stored notebook outputs instead of running the notebooks in the release")
     releasing.set_defaults(run=release)
+    exporting = commands.add_parser("export", help="write the gradebook in a layout Canvas or Moodle imports")
+    exporting.add_argument("grades", help="an output folder of mfalab grade")
+    exporting.add_argument("--format", choices=("canvas", "moodle"), required=True)
+    exporting.add_argument("--assignment", default=None, help='Canvas: the column, "Name (assignment id)"')
+    exporting.add_argument("--out", required=True, help="the CSV file to write")
+    exporting.set_defaults(run=export)
     zipping = commands.add_parser("autograder", help="build the Gradescope autograder zip")
     zipping.add_argument("--out", default="dist/autograder.zip")
     add_hidden_visibility(zipping)

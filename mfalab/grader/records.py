@@ -26,7 +26,7 @@ def save(result, folder):
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     document = {"student": result.student, "graded_at": result.graded_at, "seconds": result.seconds,
-                "late_days": result.late_days, "penalty": result.penalty,
+                "late_days": result.late_days, "penalty": result.penalty, "lms_id": result.lms_id,
                 "notes": list(result.notes),
                 "exercises": {name: {"tests": got.tests, "note": got.note, "seconds": got.seconds}
                               for name, got in result.exercises.items()}}
@@ -39,7 +39,7 @@ def load(path):
                  for name, got in document["exercises"].items()}
     return SubmissionResult(document["student"], exercises, list(document.get("notes", [])),
                             document.get("seconds", 0.0), document.get("graded_at", ""),
-                            document.get("late_days", 0), document.get("penalty", 0.0))
+                            document.get("late_days", 0), document.get("penalty", 0.0), document.get("lms_id", ""))
 
 
 def previous(students):

@@ -56,6 +56,7 @@ def apply(submissions, roster, student_id):
                                         f"as {submission.student}")
             else:
                 submission.student = wanted
+                submission.lms_id = submission.lms_id or next(k for k, v in roster.items() if v is entry)
         taken.add(submission.student.lower())
     return submissions
 

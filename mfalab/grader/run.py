@@ -109,6 +109,7 @@ class SubmissionResult:
     graded_at: str = ""  # when it was graded, UTC (ISO 8601); set by the batch
     late_days: int = 0  # days past the deadline (mfalab.grader.late)
     penalty: float = 0.0  # the share of the total that lateness costs (0 to 1)
+    lms_id: str = ""  # the LMS's id for the student, when the download or the roster named one
 
     @property
     def points(self):
