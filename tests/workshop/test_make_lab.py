@@ -12,6 +12,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -40,7 +41,8 @@ def make_lab(tmp_path_factory):
     options = (f"--ServerApp.port={port} --ServerApp.port_retries=0 --IdentityProvider.token={TOKEN} "
                f"--ServerApp.browser='{browser} %s'")
     # Not the test's own environment: the kit's bin folder must come from `make lab`, not from here.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO", "MFALAB"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PYTEST", "DJANGO", "MFALAB", "MAKEFLAGS", "MFLAGS", "MAKELEVEL"))}
     env["PATH"] = "/usr/local/bin:/usr/bin:/bin"
     env["MFALAB_WARM_CHECKER"] = "0"  # a check in the terminal leaves no checker behind
     # A start-up file that puts another python first, as pyenv's or conda's do.
@@ -51,7 +53,10 @@ def make_lab(tmp_path_factory):
     env.update(JUPYTER_CONFIG_DIR=str(folder / "config"), JUPYTER_RUNTIME_DIR=str(folder / "runtime"),
                JUPYTER_DATA_DIR=str(folder / "data"), HOME=str(folder))
     log = open(folder / "lab.log", "wb")
-    process = subprocess.Popen(["make", "-s", "lab", f"LAB_OPTIONS={options}"], cwd=REPO, env=env,
+    # A learner's own `make lab`, not a sub-make of `make test PYTHON=...`: the set-up check
+    # uses this interpreter (the PATH above may not have the one make test was given).
+    process = subprocess.Popen(["make", "-s", "lab", f"LAB_OPTIONS={options}", f"PYTHON={sys.executable}"],
+                               cwd=REPO, env=env,
                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
