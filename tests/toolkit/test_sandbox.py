@@ -197,3 +197,32 @@ def test_a_failed_import_is_not_tried_again(folder, tmp_path):
         with pytest.raises(SandboxTimeout):
             box.hotp(b"k", 0)
     assert marker.read_text() == "x"
+
+
+def test_a_lab_server_dies_with_the_process_that_started_it():
+    """A test run killed mid-way (or a grader's worker) leaves no lab server behind."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    script = ("import django, time; django.setup()\n"
+              "from mfalab.sandbox import SandboxLab\n"
+              "lab = SandboxLab('naive').start()\n"
+              "print(lab._process.pid, flush=True)\n"
+              "time.sleep(120)\n")
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="lab_project.settings_test")
+    starter = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env)
+    server = int(starter.stdout.readline())
+    os.kill(server, 0)  # serving
+    starter.kill()
+    starter.wait()
+    for _ in range(100):
+        try:
+            state = open(f"/proc/{server}/stat").read().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return
+        if state == "Z":  # dead, waiting for whoever inherited it to reap it
+            return
+        time.sleep(0.05)
+    pytest.fail(f"the lab server {server} outlived the process that started it")
