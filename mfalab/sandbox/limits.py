@@ -17,7 +17,6 @@ test process (MFALAB_SANDBOX_UID, MFALAB_SANDBOX_HIDE, MFALAB_SANDBOX_SPACES):
 
 import os
 import resource
-import signal
 from dataclasses import dataclass, field
 
 from . import references, syscalls
@@ -170,10 +169,7 @@ class Limits:
         if user is not None:
             drop_privileges(user)
             syscalls.prctl(syscalls.PR_SET_NO_NEW_PRIVS, 1)
-        parent = os.getppid()
-        syscalls.prctl(syscalls.PR_SET_PDEATHSIG, signal.SIGKILL)  # after setuid, which clears it
-        if os.getppid() != parent:  # the starter died before the line above: die as it would have made us
-            os._exit(1)
+        syscalls.die_with_parent()  # after setuid, which clears it
         references.block()
 
 

@@ -40,3 +40,14 @@ def mount(source, target, fstype=None, flags=0, data=None):
 
 def prctl(option, value):
     _check(libc().prctl(option, ctypes.c_ulong(value), 0, 0, 0), "prctl")
+
+
+def die_with_parent():
+    """Be killed when the process that started this one dies (call after any setuid: it clears
+    the setting). If the parent is already gone, exit now, as the setting would have made us."""
+    import signal
+
+    parent = os.getppid()
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)

@@ -32,6 +32,7 @@ import socket
 import sys
 from dataclasses import asdict
 
+from . import syscalls
 from .labapp import lab_environment
 from .limits import KIT
 
@@ -127,6 +128,7 @@ def _serve_lab(request, connection, listener_fd):
 
 
 def serve(path):
+    syscalls.die_with_parent()  # a grader that is killed takes its zygote (and so its servers) along
     answers = os.fdopen(os.dup(1), "w")
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1):

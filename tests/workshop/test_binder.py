@@ -31,7 +31,8 @@ def clean_env(venv, home):
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("MFALAB_", "DJANGO_", "VIRTUAL_ENV", "JUPYTER_", "PYTHON"))}
     env.update(PATH=f"{venv / 'bin'}:{env.get('PATH', '/usr/bin:/bin')}", VIRTUAL_ENV=str(venv), HOME=str(home),
-               JUPYTER_DATA_DIR=str(home / ".local/share/jupyter"))
+               JUPYTER_DATA_DIR=str(home / ".local/share/jupyter"),
+               MFALAB_WARM_CHECKER="0")  # a check cell would leave a checker running for 20 idle minutes
     return env
 
 
