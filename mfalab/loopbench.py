@@ -82,6 +82,16 @@ def looping(function):
 
 
 def figures(exercises=EXERCISES, repeat=3, *, loops=True):
+    """The loop's figures; the warm checker the runs started is stopped at the end."""
+    from .checker import stop
+
+    try:
+        return _figures(exercises, repeat, loops)
+    finally:
+        stop()  # a benchmark leaves nothing running behind it
+
+
+def _figures(exercises, repeat, loops):
     found = []
     for exercise in exercises:
         found.append(Figure(f"mfalab check {exercise} (terminal, solutions)", "s",
