@@ -64,7 +64,7 @@ def password_only(lab, username):
     return client
 
 
-def _walk_setup(lab, client, method):
+def walk_setup(lab, client, method):
     """Walk the setup wizard by POST with the attacker's own factor; the final page."""
     if method == "generator":
         page = wizards.setup_method(client, "generator", start_with_get=False)
@@ -110,7 +110,7 @@ def enrolment(lab, username="alice", method="generator"):
     """Password-only session, then a POST walk through the setup wizard with the attacker's factor."""
     with stopwatch() as watch, watching(lab, username) as seen:
         client = password_only(lab, username)
-        page = _walk_setup(lab, client, method)
+        page = walk_setup(lab, client, method)
         added = page.status == 302 and "setup/complete" in page.location
         ok, final = reached(client)
     ok = ok and added and seen["after"] != seen["before"]
@@ -225,7 +225,7 @@ def privileged_past_grace(lab, username="sam", days_overdue=1):
         user=user, defaults={"privileged_since": now - grace_period() - timedelta(days=days_overdue)})
     with stopwatch() as watch, watching(lab, username) as seen:
         client = lab.login(username)  # no device: the password is all the login wizard asks
-        page = _walk_setup(lab, client, "generator")
+        page = walk_setup(lab, client, "generator")
         ok, final = reached(client, "/admin/")
     ok = ok and seen["after"] != seen["before"]
     return _result(f"privileged past grace ({days_overdue} d)", lab, username, ok, seen, final if ok else page, 5,

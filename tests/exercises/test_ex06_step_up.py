@@ -69,7 +69,7 @@ def test_a_first_device_is_trust_on_first_use_and_emailed(graded_lab):
     """A signed-in user with no device may enrol a first one, and is told by email"""
     since = takeover.last_message(graded_lab)
     client = takeover.password_only(graded_lab, "mallory")
-    page = takeover._walk_setup(graded_lab, client, "generator")
+    page = takeover.walk_setup(graded_lab, client, "generator")
     assert page.status == 302 and "setup/complete" in page.location, f"{page.status} {page.location}"
     assert takeover.device_rows(graded_lab, "mallory") == ["totpdevice default"]
     mails = sent_to(graded_lab, "mallory@evil.lab", since)

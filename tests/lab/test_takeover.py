@@ -72,10 +72,10 @@ def test_setup_wizard_post_walk_takes_over_naive_and_not_hardened(naive, hardene
 
 def test_root_takeover_reaches_the_admin_on_naive_only(naive, hardened):
     client = takeover.password_only(naive, "root")
-    page = takeover._walk_setup(naive, client, "generator")
+    page = takeover.walk_setup(naive, client, "generator")
     assert page.status == 302 and client.get("/admin/").status == 200
     client = takeover.password_only(hardened, "root")
-    page = takeover._walk_setup(hardened, client, "generator")
+    page = takeover.walk_setup(hardened, client, "generator")
     assert page.status == 302 and page.location.startswith("/account/login/?next=")
     assert client.get("/admin/").status == 302
     assert len(takeover.device_rows(hardened, "root")) == 1
@@ -155,7 +155,7 @@ def test_re_verifying_through_the_login_wizard_reopens_the_door(hardened):
 def test_first_device_is_trust_on_first_use_and_emailed(hardened):
     since = takeover.last_message(hardened)
     client = takeover.password_only(hardened, "mallory")
-    page = takeover._walk_setup(hardened, client, "generator")
+    page = takeover.walk_setup(hardened, client, "generator")
     assert page.status == 302 and "setup/complete" in page.location
     assert takeover.device_rows(hardened, "mallory") == ["totpdevice default"]
     mails = [m.body for m in hardened.outbox("email", "mallory@evil.lab") if m.id > since]
@@ -164,7 +164,7 @@ def test_first_device_is_trust_on_first_use_and_emailed(hardened):
 
 def test_sam_inside_the_grace_period_enrols_himself_and_is_emailed(hardened):
     client = hardened.login("sam")
-    assert takeover._walk_setup(hardened, client, "generator").status == 302
+    assert takeover.walk_setup(hardened, client, "generator").status == 302
     assert takeover.device_rows(hardened, "sam") == ["totpdevice default"]
     assert any("added an authenticator app" in m.body for m in hardened.outbox("email", "sam@bank.lab"))
 
@@ -210,7 +210,7 @@ def test_an_enrolment_code_lets_an_overdue_privileged_user_enrol_once(hardened):
     assert client.get("/rates/").location == "/account/enrol/?next=/rates/"
     page = redeem(client, f"  {code.lower()} ")  # spaces and case do not matter
     assert page.status == 302 and page.location == "/account/two_factor/setup/"
-    assert takeover._walk_setup(hardened, client, "generator").status == 302
+    assert takeover.walk_setup(hardened, client, "generator").status == 302
     assert takeover.device_rows(hardened, "sam") == ["totpdevice default"]
     assert client.get("/admin/").status == 200
     other = takeover.password_only(hardened, "sam")  # the attacker's session cannot use the same code
@@ -243,7 +243,7 @@ def test_a_bad_enrolment_code_is_refused_and_changes_nothing(hardened, case):
     message = {"wrong": "not a valid", "another user's": "not a valid", "used": "already used",
                "superseded": "already used", "expired": "expired"}[case]
     assert message in page.text
-    page = takeover._walk_setup(hardened, client, "generator")
+    page = takeover.walk_setup(hardened, client, "generator")
     assert page.status == 302 and page.location.startswith("/account/enrol/")
     assert takeover.device_rows(hardened, "sam") == []
 

@@ -16,7 +16,6 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -25,6 +24,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from mfalab.bench import free_port
 from mfalab.footprint import run_in_kernel
 
 REPO = Path(__file__).resolve().parents[2]
@@ -38,12 +38,6 @@ pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(os.geteuid() != 0, reason="a hub with system users needs root"),
               pytest.mark.skipif(not (shutil.which("npm") and Path("/usr/bin/python3").exists()),
                                  reason="needs the system's python3 and npm")]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def run(command, **kwargs):

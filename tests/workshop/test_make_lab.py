@@ -10,7 +10,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,14 +19,10 @@ from urllib.parse import unquote, urlparse
 import pytest
 import requests
 
+from mfalab.bench import free_port
+
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "make-lab-test-token"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 import requests
-from workshop_servers import BASE_URL, TOKEN, JupyterServer, free_port, listening_tcp_inodes, socket_inodes
+from workshop_servers import BASE_URL, TOKEN, JupyterServer, listening_tcp_inodes, socket_inodes
+
+from mfalab.bench import free_port
 
 from lab_project.mfa.personas import PERSONAS
 from mfalab import proxy, wizards

@@ -1,7 +1,6 @@
 """Start a real Jupyter server (with jupyter-server-proxy) for the workshop tests."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -9,14 +8,10 @@ from pathlib import Path
 
 import requests
 
+from mfalab.bench import free_port
+
 TOKEN = "workshop-test-token"
 BASE_URL = "/user/learner/"  # a JupyterHub-style base URL, so the prefix is not just "/"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class JupyterServer:
