@@ -16,7 +16,7 @@ def add_hidden_visibility(parser):
 
 
 def add_grade_arguments(parser):
-    parser.add_argument("submissions", help="a folder of submissions (folders or .zip files named by student id)")
+    parser.add_argument("submissions", help="a folder of submissions (folders or .zip files named by student id), or an LMS download (Canvas, Moodle: its folder or zip)")
     parser.add_argument("--out", default="grades", help="output folder (default: grades)")
     parser.add_argument("--workers", type=int, default=1, help="submissions graded in parallel (default 1)")
     parser.add_argument("--exercises", default=",".join(EXERCISES), help="comma-separated (default: all five)")
@@ -56,6 +56,7 @@ def grade(args):
         return 2
     from .canary import CanaryFailed
     from .isolation import describe
+    from .lms import BundleError
 
     settings = Settings(exercises=exercises, time_limit=args.time_limit, hidden=not args.public_only,
                         hidden_visibility=args.hidden_visibility)
@@ -75,8 +76,8 @@ def grade(args):
         results = grade_folder(args.submissions, args.out, workers=args.workers, settings=settings,
                                progress=not args.no_progress, student=args.student, warnings=warnings,
                                roster=roster, deadline=deadline, late_per_day=args.late_penalty)
-    except NoSuchStudent as missing:
-        print(missing, file=sys.stderr)
+    except (NoSuchStudent, BundleError) as refusal:
+        print(refusal, file=sys.stderr)
         return 2
     except CanaryFailed as refusal:
         print(f"\nmfalab grade refused to grade: {refusal}", file=sys.stderr)

@@ -13,9 +13,9 @@ expected name, with a note saying so; an exactly named module wins over a near m
 import re
 import shutil
 import stat
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
 from lab_project.mfa.exercise_code import MODULES
@@ -53,21 +53,22 @@ class Submission:
     submitted_at: float | None = None  # the newest modification time of the modules kept (epoch seconds)
 
 
-MOODLE_SUFFIX = re.compile(r"_(\d+)_assignsubmission_[a-z]+_?$")  # Moodle's "download all": NAME_ID_assignsubmission_file_
-
-
 def student_id(path):
     name = path.name[:-4] if path.suffix.lower() == ".zip" else path.name
-    name = MOODLE_SUFFIX.sub(r"_\1", name)
+    moodle = lms.moodle_folder(name)
+    if moodle:
+        name = f"{moodle[0]}_{moodle[1]}"  # Moodle's folder: Full Name_ID_assignsubmission_file_
     return re.sub(r"[^A-Za-z0-9._@+-]", "_", name).strip(".") or "unnamed"
 
 
 def find(folder):
     """The submissions in `folder`: its sub-folders, .zip files and links to either, sorted
-    by name (a link gets a row saying it was not followed)."""
+    by name (a link gets a row saying it was not followed). Moodle's folders of online
+    text or comments hold no code and are left out."""
     folder = Path(folder)
     found = [p for p in sorted(folder.iterdir()) if not p.name.startswith(".")
-             and (p.is_symlink() or p.is_dir() or (p.is_file() and p.suffix.lower() == ".zip"))]
+             and (p.is_symlink() or p.is_dir() or (p.is_file() and p.suffix.lower() == ".zip"))
+             and (lms.moodle_folder(p.name) or (None, None, "file"))[2] == "file"]
     return found
 
 
@@ -122,26 +123,23 @@ def _from_folder(submission):
             continue
         _keep(submission, FILENAMES[expected_name(path.name)], path.read_bytes()[: MAX_MODULE_BYTES + 1],
               "/".join(parts), path.lstat().st_mtime)
+    for path in sorted(root.iterdir()):  # a zip the student uploaded (into Moodle, say): its modules too
+        if path.suffix.lower() == ".zip" and not path.is_symlink() and path.is_file():
+            _from_zip(submission, path)
 
 
-def _zip_time(info):
-    """A zip entry's time (zip stores no zone: read as UTC), or None when it is not a real time."""
-    try:
-        return datetime(*info.date_time, tzinfo=timezone.utc).timestamp() if info.date_time[0] > 1980 else None
-    except ValueError:
-        return None
-
-
-def _from_zip(submission):
-    path = submission.source
+def _from_zip(submission, path=None):
+    """The modules in a zip: the submission itself, or `path`, a zip inside it (an LMS upload)."""
+    label = "the zip" if path is None else f"the zip {path.name}"
+    path = path or submission.source
     if path.stat().st_size > MAX_ZIP_BYTES:
-        submission.notes.append(f"the zip is larger than {MAX_ZIP_BYTES} bytes; not opened")
+        submission.notes.append(f"{label} is larger than {MAX_ZIP_BYTES} bytes; not opened")
         return
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             if len(members) > MAX_ZIP_MEMBERS:
-                submission.notes.append(f"the zip holds more than {MAX_ZIP_MEMBERS} entries; not opened")
+                submission.notes.append(f"{label} holds more than {MAX_ZIP_MEMBERS} entries; not opened")
                 return
             chosen = []
             for info in members:
@@ -159,9 +157,9 @@ def _from_zip(submission):
                 with archive.open(info) as member:
                     data = member.read(MAX_MODULE_BYTES + 1)  # never trust the declared size
                 _keep(submission, FILENAMES[expected_name(PurePosixPath(where).name)], data, where,
-                      _zip_time(info))
+                      lms.zip_time(info))
     except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as error:
-        submission.notes.append(f"the zip could not be read ({type(error).__name__}: {error})")
+        submission.notes.append(f"{label} could not be read ({type(error).__name__}: {error})")
 
 
 def _unique(staging, student):
@@ -178,8 +176,8 @@ def stage(source, staging):
     """Stage one submission (folder, zip, or a link: not followed) into `staging/<student>/`."""
     source = Path(source)
     submission = Submission(student_id(source), source)
-    moodle = MOODLE_SUFFIX.search(source.name)
-    submission.lms_id = moodle.group(1) if moodle else ""
+    moodle = lms.moodle_folder(source.name)
+    submission.lms_id = moodle[1] if moodle else ""
     student = _unique(staging, submission.student)
     if student != submission.student:
         submission.notes.append(f"another submission is also called {submission.student}; this one is "
@@ -200,41 +198,74 @@ def is_one_submission(folder):
                                    for name in FILENAMES)  # exact names only: a near miss is inside a submission
 
 
+def _worth_unpacking(name):
+    return expected_name(name) is not None or name.lower().endswith(".zip")
+
+
 def unrecognised(folder):
     """The files of a folder in which no submission was recognised (flat files from an LMS
     download, say); empty when the folder holds submissions, or nothing at all."""
     folder = Path(folder)
-    if is_one_submission(folder) or find(folder) or lms.canvas_uploads(folder):
+    if is_one_submission(folder) or find(folder) or lms.uploads(folder):
         return []
     return sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
 def collect(folder, staging):
-    """Stage every submission in `folder`; a folder or zip that is itself a submission works too."""
+    """Stage every submission in `folder`: its folders and zips, one per student, and the
+    flat files of an LMS download grouped per student. A folder or zip that is itself one
+    submission works too, and so does a whole LMS download as one zip."""
     folder = Path(folder)
     staging = Path(staging)
     staging.mkdir(parents=True, exist_ok=True)
+    if folder.is_file() and lms.is_bundle(folder, _worth_unpacking):
+        return _collect_bundle(folder, staging)
     if is_one_submission(folder):
         return [stage(folder, staging)]
-    found = find(folder)
-    if not found:
-        groups = lms.canvas_uploads(folder)
-        if groups:
-            return [stage_uploads(uploads, staging) for _, uploads in sorted(groups.items())]
-    return [stage(path, staging) for path in found]
+    groups = lms.uploads(folder)
+    flat = {upload.path for group in groups.values() for upload in group}
+    return ([stage(path, staging) for path in find(folder) if path not in flat]
+            + [stage_uploads(group, staging) for _, group in sorted(groups.items())])
+
+
+def _collect_bundle(bundle, staging):
+    """An LMS download as one zip: unpacked (what can matter, capped) into a private folder
+    beside `staging`, then collected. A member that cannot be read is a note on its
+    student's row, or a row of its own."""
+    with tempfile.TemporaryDirectory(dir=staging.parent, prefix="bundle-") as unpacked:
+        failures = lms.unpack(bundle, unpacked, _worth_unpacking, MAX_ZIP_BYTES)
+        submissions = collect(unpacked, staging)
+        for member, note in failures:
+            upload = lms.parse(member.replace("/", ""))
+            user = upload.user if upload else ""
+            owner = next((s for s in submissions if user and s.lms_id == user), None)
+            if owner is None:
+                owner = Submission(_unique(staging, student_id(Path(upload.student if upload else member))),
+                                   bundle, lms_id=user)
+                owner.staged = staging / owner.student
+                owner.staged.mkdir(parents=True)
+                submissions.append(owner)
+            owner.notes.append(note)
+    for submission in submissions:
+        submission.source = bundle
+    return submissions
 
 
 def stage_uploads(uploads, staging):
-    """Stage one student's Canvas uploads as one submission: per module, the latest upload."""
+    """Stage one student's LMS uploads as one submission: per module, the latest upload
+    (a zip upload's modules count as that upload's)."""
     first = uploads[0]
-    submission = Submission(_unique(staging, student_id(Path(first.name))), first.path.parent, lms_id=first.user)
-    if submission.student != student_id(Path(first.name)):
-        submission.notes.append(f"another student is also called {first.name}; Canvas user {first.user} is "
-                                f"graded as {submission.student}")
+    submission = Submission(_unique(staging, student_id(Path(first.student))), first.path.parent, lms_id=first.user)
+    if submission.student != student_id(Path(first.student)):
+        submission.notes.append(f"another student is also called {first.name}; {first.lms.title()} user "
+                                f"{first.user} is graded as {submission.student}")
     submission.staged = Path(staging) / submission.student
     submission.staged.mkdir(parents=True)
     chosen = {}
     for upload in lms.latest_first(uploads):
+        if upload.file.lower().endswith(".zip"):
+            _from_zip(submission, upload.path)
+            continue
         name = expected_name(upload.file)
         if name is None:
             continue

@@ -1,6 +1,7 @@
 """Finding and staging submissions: layouts, zips, zip-slip, links and size limits."""
 
 import zipfile
+from datetime import datetime, timezone
 
 from mfalab.grader import collect
 
@@ -159,3 +160,79 @@ def test_a_moodle_download_all_folder_is_named_by_student_and_moodle_id(tmp_path
     (submission,) = collect.collect(tmp_path / "moodle", tmp_path / "staged")
     assert submission.student == "Ana_Jones_12345" and names(submission) == ["ex01_totp.py"]
     assert collect.student_id(tmp_path / "assignsubmission_file_") == "assignsubmission_file_"
+
+
+def zip_of(path, members):
+    """A zip at `path` holding {name: bytes or text}."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_a_canvas_download_zip_stages_like_the_folder_and_opens_zip_uploads(tmp_path):
+    student_zip = zip_of(tmp_path / "upload.zip", {"exercises/ex01_totp.py": "Z = 1\n"})
+    bundle = zip_of(tmp_path / "submissions.zip", {
+        "smitherin_1001_5001_ex05_webauthn.py": "E = 5\n",
+        "smitherin_1001_5002_mfa.zip": student_zip.read_bytes(),  # a zip the student uploaded
+        "jonesana_1002_5003_ex01_totp.zip": b"PK\x03\x04 not really a zip",  # broken in the student's hands
+        "jonesana_1002_5004_ex02_otp_required.py": "B = 2\n",
+        "readme.txt": "not a Canvas file",
+    })
+    staged = {s.student: s for s in collect.collect(bundle, tmp_path / "staged")}
+    assert sorted(staged) == ["jonesana", "smitherin"]
+    assert names(staged["smitherin"]) == ["ex01_totp.py", "ex05_webauthn.py"]
+    assert (staged["smitherin"].staged / "ex01_totp.py").read_text() == "Z = 1\n"
+    assert staged["smitherin"].lms_id == "1001" and staged["smitherin"].notes == []
+    ana = staged["jonesana"]
+    assert names(ana) == ["ex02_otp_required.py"]
+    assert ana.notes == ["the zip jonesana_1002_5003_ex01_totp.zip could not be read "
+                         "(BadZipFile: File is not a zip file)"]
+    assert sorted(p.name for p in (tmp_path / "staged").iterdir()) == ["jonesana", "smitherin"]  # unpacked: gone
+
+
+def test_a_moodle_download_all_zip_stages_one_submission_per_participant(tmp_path):
+    inner = zip_of(tmp_path / "inner.zip", {"mfa/exercises/ex03_backup_codes.py": "C = 3\n"})
+    bundle = zip_of(tmp_path / "Course-Assignment-123.zip", {
+        "Ana Jones_12345_assignsubmission_file_/ex01_totp.py": "A = 1\n",
+        "Ana Jones_12345_assignsubmission_onlinetext_/onlinetext.html": "<p>done</p>",
+        "Ben Li_12346_assignsubmission_file_/exercises.zip": inner.read_bytes(),
+        "Cy Ng_12347_assignsubmission_file_Ex05_WebAuthn.py": "E = 5\n",  # without folders: flat names
+    })
+    staged = {s.student: s for s in collect.collect(bundle, tmp_path / "staged")}
+    assert sorted(staged) == ["Ana_Jones_12345", "Ben_Li_12346", "Cy_Ng_12347"]
+    assert {k: (names(v), v.lms_id) for k, v in staged.items()} == {
+        "Ana_Jones_12345": (["ex01_totp.py"], "12345"),
+        "Ben_Li_12346": (["ex03_backup_codes.py"], "12346"),
+        "Cy_Ng_12347": (["ex05_webauthn.py"], "12347")}
+    assert staged["Cy_Ng_12347"].notes == ["ex05: graded Ex05_WebAuthn.py as ex05_webauthn.py (the expected name)"]
+
+
+def test_an_unreadable_member_of_a_download_zip_is_a_note_on_its_students_row(tmp_path):
+    bundle = tmp_path / "submissions.zip"
+    zip_of(bundle, {"smitherin_1001_5001_ex01_totp.py": "A = 1\n" * 50, "lee_1003_5003_ex01_totp.py": "L = 1\n",
+                    "jonesana_1002_5002_ex01_totp.py": "B = 2\n"})
+    data = bytearray(bundle.read_bytes())
+    at = data.index(b"A = 1")
+    data[at:at + 5] = b"X = 9"  # the stored bytes no longer match the zip's checksum
+    bundle.write_bytes(bytes(data))
+    staged = {s.student: s for s in collect.collect(bundle, tmp_path / "staged")}
+    assert sorted(staged) == ["jonesana", "lee", "smitherin"]  # every student a row, the batch goes on
+    assert names(staged["smitherin"]) == [] and staged["smitherin"].lms_id == "1001"
+    assert staged["smitherin"].notes == ["smitherin_1001_5001_ex01_totp.py could not be read from submissions.zip "
+                                         "(BadZipFile); download it again"]
+    assert names(staged["jonesana"]) == ["ex01_totp.py"] and staged["jonesana"].notes == []
+
+
+def test_a_students_own_zip_is_not_taken_for_a_download(tmp_path):
+    own = zip_of(tmp_path / "ana.zip", {"ex01_totp.py": "A = 1\n", "exercises/ex02_otp_required.py": "B = 2\n"})
+    (submission,) = collect.collect(own, tmp_path / "staged")
+    assert submission.student == "ana" and names(submission) == ["ex01_totp.py", "ex02_otp_required.py"]
+
+
+def test_a_download_zip_keeps_the_upload_times_for_the_deadline(tmp_path):
+    bundle = tmp_path / "submissions.zip"
+    with zipfile.ZipFile(bundle, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("smitherin_1001_5001_ex01_totp.py", (2026, 3, 2, 10, 30, 0)), "A = 1\n")
+    (submission,) = collect.collect(bundle, tmp_path / "staged")
+    assert submission.submitted_at == datetime(2026, 3, 2, 10, 30, tzinfo=timezone.utc).timestamp()

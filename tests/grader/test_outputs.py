@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -105,14 +106,32 @@ def test_regrading_one_student_keeps_the_class(graded, tmp_path):
     assert "Submissions: 3" in summary and "highest 20" in summary
 
 
-def test_a_canvas_download_of_the_class_grades_to_the_same_scores(graded, tmp_path):
+def lms_download(tmp_path, form):
+    """The class of `graded` (ana right, ben partly, cy nothing) as an LMS downloads it."""
+    right, partly = s.correct()["ex01_totp.py"], s.partial()["ex01_totp.py"]
+    if form.startswith("canvas"):
+        files = {"smithana_1001_5001_ex01_totp.py": right, "jonesben_1002_5002_ex01_totp.py": partly}
+    else:  # Moodle's "download all submissions", in folders
+        files = {"Ana Smith_1001_assignsubmission_file_/ex01_totp.py": right,
+                 "Ben Jones_1002_assignsubmission_file_/exercises/ex01_totp.py": partly,
+                 "Ben Jones_1002_assignsubmission_onlinetext_/onlinetext.html": "<p>see the file</p>"}
+    if form == "canvas folder":
+        (tmp_path / "canvas").mkdir()
+        for name, text in files.items():
+            (tmp_path / "canvas" / name).write_text(text)
+        return tmp_path / "canvas"
+    with zipfile.ZipFile(tmp_path / "download.zip", "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return tmp_path / "download.zip"
+
+
+@pytest.mark.parametrize("form", ["canvas folder", "canvas zip", "moodle zip"])
+def test_an_lms_download_of_the_class_grades_to_the_same_scores(graded, tmp_path, form):
     _, first = graded
-    canvas = tmp_path / "canvas"
-    canvas.mkdir()
-    (canvas / "smithana_1001_5001_ex01_totp.py").write_text(s.correct()["ex01_totp.py"])
-    (canvas / "jonesben_1002_5002_ex01_totp.py").write_text(s.partial()["ex01_totp.py"])
+    download = lms_download(tmp_path, form)
     (tmp_path / "roster.csv").write_text("lms_id,student_id,name\n1001,ana,Ana\n1002,ben,Ben\n1003,cy,Cy\n")
-    done = subprocess.run([str(GRADE), str(canvas), "--out", str(tmp_path / "out"), "--exercises", "ex01",
+    done = subprocess.run([str(GRADE), str(download), "--out", str(tmp_path / "out"), "--exercises", "ex01",
                            "--time-limit", "60", "--no-progress", "--roster", str(tmp_path / "roster.csv")],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
