@@ -16,7 +16,8 @@ def add_hidden_visibility(parser):
 
 
 def add_grade_arguments(parser):
-    parser.add_argument("submissions", help="a folder of submissions (folders or .zip files named by student id), or an LMS download (Canvas, Moodle: its folder or zip)")
+    parser.add_argument("submissions", help="a folder of submissions (folders or .zip files named by student id), "
+                                            "or a Canvas or Moodle download (its folder or zip)")
     parser.add_argument("--out", default="grades", help="output folder (default: grades)")
     parser.add_argument("--workers", type=int, default=1, help="submissions graded in parallel (default 1)")
     parser.add_argument("--exercises", default=",".join(EXERCISES), help="comma-separated (default: all five)")

@@ -47,7 +47,7 @@ def exercise_section(exercise, got, show_hidden):
     shown = [t for t in got.tests if show_hidden or not t["hidden"]]
     secret = [t for t in got.tests if t not in shown]
     lines = [f"## {exercise}: {got.points:g} of {got.max_points:g} points", ""]
-    if got.tests and all(t["outcome"] != "passed" and STUB.search(t.get("message", "")) for t in got.tests):
+    if not_started(got):
         lines += ["Not started yet: every function still raises NotImplementedError.", ""]
         return lines
     if got.note and not FAILED_COUNT.match(got.note) and not any(t["outcome"] == "passed" for t in got.tests):
@@ -74,15 +74,31 @@ def _label(test):
     return text.rstrip(".") + (" (hidden test)" if test["hidden"] else "")
 
 
+def not_started(got):
+    """Whether every test of an exercise failed on a stub's NotImplementedError."""
+    return bool(got.tests) and all(t["outcome"] != "passed" and STUB.search(t.get("message", "")) for t in got.tests)
+
+
+def plain_notes(result, without_exercise_notes=False):
+    """The submission's notes in plain words (the grader keeps hidden tests out of them);
+    optionally less each exercise's own note, which the exercise's section says."""
+    own = {f"{name}: {got.note}": name for name, got in result.exercises.items() if got.note}
+    notes = []
+    for note in result.notes:
+        if note in own and without_exercise_notes:
+            continue
+        if note in own and not_started(result.exercises[own[note]]):
+            note = f"{own[note]}: not started yet (every function still raises NotImplementedError)"
+        notes.append(plain(sanitise(note)))
+    return notes
+
+
 def document(result, exercises, hidden_visibility):
     show_hidden = hidden_visibility != "hidden"
     lines = [f"# Feedback: {result.student}", "",
              f"Total: {result.points:g} of {result.max_points:g} points"
              + (f", graded {result.graded_at} (UTC)." if result.graded_at else "."), ""]
-    # The submission's notes (the grader keeps hidden tests out of them), less each exercise's
-    # own note, which its section says.
-    own = {f"{name}: {got.note}" for name, got in result.exercises.items() if got.note}
-    notes = [plain(sanitise(note)) for note in result.notes if note not in own]
+    notes = plain_notes(result, without_exercise_notes=True)
     if notes:
         lines += ["Notes:", "", *[f"- {note}" for note in notes], ""]
     for exercise in exercises:

@@ -36,9 +36,12 @@ def gradebook(results, exercises, path):
 
 
 def _test_output(test):
+    """What a student reads under a failed test: what went wrong in plain lines, and the hint."""
+    from .feedback import what_went_wrong
+
     if test["outcome"] == "passed":
         return ""
-    lines = [test["message"].strip()] if test["message"].strip() else []
+    lines = [f"What went wrong: {line}" for line in what_went_wrong(test)]
     if test["hint"]:
         lines.append(f"Hint: {test['hint']}")
     return "\n".join(lines)[:4000]
@@ -62,7 +65,9 @@ def gradescope(result, exercises, hidden_visibility=DEFAULT_HIDDEN_VISIBILITY):
                 "output": _test_output(test),
                 "visibility": hidden_visibility if test["hidden"] else "visible",
             })
-    notes = "\n".join(result.notes)
+    from .feedback import plain_notes
+
+    notes = "\n".join(plain_notes(result))
     return {
         "score": result.points,
         "execution_time": round(result.seconds, 2),

@@ -1,6 +1,6 @@
 """feedback.md: plain sentences a student can read, hidden tests only as the instructor says."""
 
-from mfalab.grader import feedback
+from mfalab.grader import feedback, report
 from mfalab.grader.run import ExerciseResult, SubmissionResult
 
 
@@ -8,6 +8,9 @@ def _test(name, outcome="failed", message="", hint="", hidden=False, points=2):
     return {"nodeid": f"t::{name}", "name": name, "doc": name.replace("_", " ").capitalize(), "max_points": points,
             "points": points if outcome == "passed" else 0, "outcome": outcome, "message": message, "hint": hint,
             "hidden": hidden}
+
+
+STUB_NOTE = "2/2 tests failed (first: mfalab.sandbox.proxy.StudentError: NotImplementedError: parse)"
 
 
 def submission():
@@ -25,9 +28,10 @@ def submission():
             _test("bypass", message="no ex02_otp_required.py in the submission")]
     exercises = {"ex01": ExerciseResult("ex01", ex01, "3/4 tests failed (first: <object at 0x1>)"),
                  "ex02": ExerciseResult("ex02", ex02, "no ex02_otp_required.py in the submission"),
-                 "ex05": ExerciseResult("ex05", ex05)}
+                 "ex05": ExerciseResult("ex05", ex05, STUB_NOTE)}
     notes = ["ex01: graded ex01_totp (1).py as ex01_totp.py (the expected name)",
-             "ex01: 3/4 tests failed (first: <object at 0x1>)", "ex02: no ex02_otp_required.py in the submission"]
+             "ex01: 3/4 tests failed (first: <object at 0x1>)", "ex02: no ex02_otp_required.py in the submission",
+             f"ex05: {STUB_NOTE}"]
     return SubmissionResult("ana", exercises, notes, 3.0, "2026-03-01T10:00:00+00:00")
 
 
@@ -65,3 +69,16 @@ def test_hidden_tests_follow_the_visibility_option():
 def test_the_file_is_written_beside_results_json(tmp_path):
     path = feedback.write(submission(), ["ex01"], tmp_path / "ana" / "feedback.md", "hidden")
     assert path.read_text().startswith("# Feedback: ana")
+
+
+def test_gradescope_results_read_as_plain_sentences_too():
+    results = report.gradescope(submission(), ["ex01", "ex02", "ex05"], "after_published")
+    shown = [results["output"], *(t["output"] for t in results["tests"])]
+    for text in shown:
+        assert "0x" not in text and "<!DOCTYPE" not in text and "Page(" not in text and "StudentError" not in text
+    outputs = {t["name"]: t["output"] for t in results["tests"]}
+    assert outputs["ex01: Verify window"] == "What went wrong: assert an object == 3\nHint: Check one step either side."
+    assert outputs["ex05: Parse"] == "What went wrong: not started yet: the function still raises NotImplementedError"
+    assert outputs["ex01: Rfc vectors"] == ""
+    assert "ex05: not started yet (every function still raises NotImplementedError)" in results["output"]
+    assert "ex02: no ex02_otp_required.py in the submission" in results["output"]

@@ -175,7 +175,8 @@ def test_hole_6_a_hidden_failure_shows_nowhere_a_student_sees(attack):
     visible = got["output"] + "".join(t["output"] + t["name"] for t in got["tests"] if t["visibility"] == "visible")
     visible += attack["rows"]["h-hidden-only"]["status"]
     for test in hidden:
-        assert "4294967301" not in visible and test["name"] not in visible and test["output"][:40] not in visible
+        said = test["output"].removeprefix("What went wrong: ")[:40]
+        assert "4294967301" not in visible and test["name"] not in visible and said not in visible
 
 
 def test_the_grader_list_of_hidden_tests_is_out_of_reach(attack):
