@@ -103,11 +103,13 @@ def export(args):
     from .export import export as write
 
     try:
-        count = write(args.grades, args.out, args.format, args.assignment)
+        done = write(args.grades, args.out, args.format, args.assignment)
     except ExportError as error:
         print(error, file=sys.stderr)
         return 2
-    print(f"{args.format} export of {count} student(s): {args.out}")
+    print(f"{args.format} export of {done.count} student(s): {args.out}")
+    if done.left_out:
+        print(done.warning(), file=sys.stderr)
     return 0
 
 
@@ -137,7 +139,7 @@ def add_subcommands(commands):
     exporting = commands.add_parser("export", help="write the gradebook in a layout Canvas or Moodle imports")
     exporting.add_argument("grades", help="an output folder of mfalab grade")
     exporting.add_argument("--format", choices=("canvas", "moodle"), required=True)
-    exporting.add_argument("--assignment", default=None, help='Canvas: the column, "Name (assignment id)"')
+    exporting.add_argument("--assignment", default=None, help='Canvas: the assignment\'s header in Canvas\'s gradebook export, "Name (id)"')
     exporting.add_argument("--out", required=True, help="the CSV file to write")
     exporting.set_defaults(run=export)
     zipping = commands.add_parser("autograder", help="build the Gradescope autograder zip")

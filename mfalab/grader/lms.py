@@ -1,9 +1,12 @@
 """Submissions as an LMS downloads them: flat files named after the student, or a zip of them.
 
-Canvas ("Download Submissions") names each file NAME[_LATE]_USERID_FILEID_FILENAME: NAME is
-the student's sortable name in lower case with no spaces, USERID the student's Canvas id,
-FILEID grows with each upload, and a file uploaded again gets "-N" before its extension
-(ex01_totp-1.py). The submission is named NAME.
+Canvas ("Download Submissions", canvas-lms lib/content_zipper.rb) names each file
+NAME[_LATE]_USERID_FILEID_FILENAME: NAME is the student's sortable name in lower case with
+everything but letters and digits removed, USERID the student's Canvas user id (the ID column
+of its gradebook), FILEID the upload's attachment id, which grows with each upload; a file
+uploaded again can get "-N" before its extension (ex01_totp-1.py). The submission is named
+NAME. An anonymised assignment writes [LATE_]anon_ANONYMOUSID in place of NAME[_LATE]_USERID:
+the submission is named anon_ANONYMOUSID, and has no Canvas user id to export grades to.
 
 Moodle ("Download all submissions") names each file Full Name_ID_assignsubmission_file_FILENAME,
 or puts a student's files in a folder Full Name_ID_assignsubmission_file_ (its
@@ -23,8 +26,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
-CANVAS = re.compile(r"^(?P<name>[a-z][a-z0-9]*?)(?P<late>_late)?_(?P<user>\d+)_(?P<file_id>\d+)_(?P<file>.+)$",
-                    re.IGNORECASE)
+CANVAS = re.compile(r"^(?:(?P<name>[^\W_]+?)(?P<late>_LATE)?_(?P<user>\d+)"  # name[_LATE]_userid
+                    r"|(?P<late_anon>LATE_)?(?P<anon>anon_[^\W_]+))"  # or, anonymised, [LATE_]anon_anonymousid
+                    r"_(?P<file_id>\d+)_(?P<file>.+)$", re.IGNORECASE)
 MOODLE = re.compile(r"^(?P<name>.+?)_(?P<user>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<file>.*)$")
 MOODLE_FOLDER = re.compile(r"^(?P<name>.+?)_(?P<user>\d+)_assignsubmission_(?P<plugin>[a-z]+)_?$")
 UPLOAD_AGAIN = re.compile(r"-(\d+)(\.[A-Za-z]+)$")
@@ -63,8 +67,10 @@ def parse(name, path=None):
         return None
     again = UPLOAD_AGAIN.search(canvas["file"])
     file = UPLOAD_AGAIN.sub(r"\2", canvas["file"]) if again else canvas["file"]
-    return Upload(path, "canvas", canvas["name"].lower(), canvas["user"], file,
-                  (int(canvas["file_id"]), int(again.group(1)) if again else 0), bool(canvas["late"]))
+    name = (canvas["name"] or canvas["anon"]).lower()
+    return Upload(path, "canvas", name, canvas["user"] or name, file,
+                  (int(canvas["file_id"]), int(again.group(1)) if again else 0),
+                  bool(canvas["late"] or canvas["late_anon"]))
 
 
 def moodle_folder(name):

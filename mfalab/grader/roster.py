@@ -1,7 +1,11 @@
 """A class roster: which student each submission belongs to.
 
     lms_id,student_id,name
-    1001,s2024-017,Ann Smith          (Canvas user id, Moodle id, or the submission's own id)
+    1001,s2024-017,Ann Smith
+
+lms_id is the Canvas user id (the number after the name in a Canvas download's file names),
+the Moodle participant number of the assignment (the number in its "download all" folder
+names, which is not the Moodle user id), or the submission's own id.
 
 A submission whose LMS id (or id) is on the roster is graded under the roster's student id;
 one that is not keeps its own id with a note; roster students without a submission are

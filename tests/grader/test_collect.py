@@ -236,3 +236,13 @@ def test_a_download_zip_keeps_the_upload_times_for_the_deadline(tmp_path):
         archive.writestr(zipfile.ZipInfo("smitherin_1001_5001_ex01_totp.py", (2026, 3, 2, 10, 30, 0)), "A = 1\n")
     (submission,) = collect.collect(bundle, tmp_path / "staged")
     assert submission.submitted_at == datetime(2026, 3, 2, 10, 30, tzinfo=timezone.utc).timestamp()
+
+
+def test_canvas_names_with_letters_beyond_ascii_and_anonymised_downloads_are_read():
+    from mfalab.grader import lms
+
+    assert lms.parse("müllerjan_LATE_1001_5001_ex01_totp.py").student == "müllerjan"
+    anonymous = lms.parse("LATE_anon_a1B2c_77_ex01_totp-1.py")
+    assert (anonymous.student, anonymous.user, anonymous.file, anonymous.late) == \
+        ("anon_a1b2c", "anon_a1b2c", "ex01_totp.py", True)
+    assert lms.parse("ex01_totp.py") is None and lms.parse("readme.txt") is None
