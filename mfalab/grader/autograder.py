@@ -5,9 +5,12 @@ copies run_autograder to /autograder/run_autograder and runs it for each submiss
 
     mfalab autograder --out dist/autograder.zip
 
-On Gradescope, setup.sh installs the kit from /autograder/source into a virtualenv and
-builds the lab database; run_autograder grades /autograder/submission with this grader
-(hidden tests included) and writes /autograder/results/results.json. Hidden tests carry the
+On Gradescope (choose its Ubuntu 24.04 base image: Python 3.12; setup.sh stops, naming it,
+on a python3 older than 3.11), setup.sh installs the kit from /autograder/source into a
+virtualenv with the pins of constraints.txt, as `make setup` does, and builds the lab
+database (about a minute); both scripts take another root from AUTOGRADER_ROOT.
+run_autograder grades /autograder/submission with this grader (hidden tests included)
+and writes /autograder/results/results.json. Hidden tests carry the
 visibility chosen when the zip was built (`--hidden-visibility`, default after_published),
 which run_autograder passes on as MFALAB_HIDDEN_VISIBILITY.
 `python -m mfalab.grader.autograder run [--root /autograder]` is what run_autograder calls.
@@ -27,21 +30,34 @@ from .report import DEFAULT_HIDDEN_VISIBILITY, HIDDEN_VISIBILITIES
 from .run import REPO
 
 SETUP_SH = """#!/usr/bin/env bash
-# Gradescope runs this once, as root, while building the autograder image.
+# Gradescope runs this once, as root, while building the autograder image: choose its
+# Ubuntu 24.04 base image (Python 3.12). Each step prints one line, so the build log
+# shows where set-up stopped.
 set -euo pipefail
-apt-get update -q && apt-get install -y -q python3 python3-venv python3-pip
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+step() { echo "mfa-lab setup: $*"; }
+step "installing python3, python3-venv and python3-pip with apt-get"
+apt-get update -q
+apt-get install -y -q python3 python3-venv python3-pip
 VERSION="$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+step "checking python3 $VERSION (MFA Lab needs 3.11 or newer)"
 case "$VERSION" in
   3.1[1-9]|3.[2-9][0-9]) ;;
   *) echo "MFA Lab needs Python 3.11 or newer, and python3 here is $VERSION:" \
           "choose Gradescope's Ubuntu 24.04 base image (Python 3.12)." >&2
      exit 1 ;;
 esac
-cd /autograder/source
+cd "$ROOT/source"
+step "creating the virtualenv $ROOT/source/.venv"
 python3 -m venv .venv
+step "upgrading pip in the virtualenv"
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e .
+# The same pins as `make setup`: constraints.txt locks the whole dependency tree.
+step "installing the kit with the pins of constraints.txt (about a minute)"
+.venv/bin/python -m pip install --quiet -c constraints.txt -e .
+step "preparing the lab database"
 .venv/bin/mfalab prepare
+step "done"
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash

@@ -1,11 +1,14 @@
 """Synthetic submissions for the grader's tests and benchmark: correct, partial, broken, malicious.
 
-Each builder returns {filename: source}; `write(folder, student, files)` lays one out.
+Each builder returns {filename: source}; `write(folder, student, files)` lays one out,
+`gradescope_layout(archive, root, files)` lays out an autograder zip with one submission.
 The malicious ones attack from inside ex01 (graded through a Sandbox, seconds per run);
 the rest of their module is either a stub (expected 0) or the reference (expected full),
 so a score shows whether the attack changed anything.
 """
 
+import shutil
+import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -19,6 +22,21 @@ def write(folder, student, files, layout="flat"):
     base.mkdir(parents=True, exist_ok=True)
     for name, source in files.items():
         (base / name).write_text(source)
+    return root
+
+
+def gradescope_layout(archive, root, files=None):
+    """Lay the autograder zip out as Gradescope does: root/source (the zip unpacked),
+    root/run_autograder (copied up), root/submission (`files`, nested) and root/results."""
+    root = Path(root)
+    with zipfile.ZipFile(archive) as opened:
+        opened.extractall(root / "source")
+    for script in ("setup.sh", "run_autograder"):
+        (root / "source" / script).chmod(0o755)  # extractall drops the zip's modes
+    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+    if files is not None:
+        write(root, "submission", files, layout="nested")
+    (root / "results").mkdir(exist_ok=True)
     return root
 
 

@@ -2,7 +2,6 @@
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -26,11 +25,7 @@ def test_the_autograder_zip_grades_a_submission_into_results_json(tmp_path):
         assert not any(n.startswith((".venv/", ".git/", "var/")) for n in names)
         assert opened.getinfo("run_autograder").external_attr >> 16 & 0o111
         assert "pip install" in opened.read("setup.sh").decode()
-        root = tmp_path / "autograder"
-        opened.extractall(root / "source")  # what Gradescope does, then it copies run_autograder up
-    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
-    (root / "run_autograder").chmod(0o755)
-    s.write(root, "submission", s.partial(), layout="nested")
+    root = s.gradescope_layout(archive, tmp_path / "autograder", s.partial())
     env = dict(os.environ, AUTOGRADER_ROOT=str(root), MFALAB_PYTHON=sys.executable,
                PYTHONPATH=str(root / "source"), MFALAB_GRADE_EXERCISES="ex01")
     done = subprocess.run([str(root / "run_autograder")], env=env, capture_output=True,
