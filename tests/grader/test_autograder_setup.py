@@ -32,7 +32,7 @@ def archive(tmp_path_factory):
 
 def image_tools(folder, python3):
     """A bin folder for the top of PATH: apt-get records its arguments into folder/apt-get.log;
-    python3 is the shell script `python3`."""
+    python3 is a shell script whose body is the command `python3` (a stub or an exec of a real one)."""
     bin_ = folder / "bin"
     bin_.mkdir()
     (bin_ / "apt-get").write_text(f'#!/bin/sh\necho "$*" >> "{folder / "apt-get.log"}"\n')
