@@ -71,8 +71,9 @@ def grade_folder(submissions, out, *, workers=1, settings=None, progress=True, w
                                    warm=warm, check=check)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    known = {earlier.student: earlier.lms_id for earlier in records.previous(out / STUDENTS)[0]}
     for submission, result in zip(staged, results):
-        result.lms_id = submission.lms_id
+        result.lms_id = submission.lms_id or known.get(result.student, "")  # a regrade from a plain folder keeps it
     if deadline is not None:
         for submission, result in zip(staged, results):
             result.late_days, result.penalty, note = late.assess(submission.submitted_at, deadline, late_per_day)

@@ -67,7 +67,7 @@ def plain_pytest_seconds(exercises):
 
 def add_arguments(parser):
     parser.add_argument("--submissions", type=int, default=100, help="synthetic submissions (default 100)")
-    parser.add_argument("--exercises", default=",".join(EXERCISES), help="comma-separated (default: all five)")
+    parser.add_argument("--exercises", default=",".join(EXERCISES), help="comma-separated (default: all of them)")
     parser.add_argument("--workers", default="1,2", help="worker counts to compare (default 1,2)")
     parser.add_argument("--time-limit", type=float, default=60.0, help="wall seconds per exercise (default 60)")
     parser.add_argument("--cold", action="store_true", help="a fresh pytest process per run (no pre-warmed parent)")

@@ -20,7 +20,7 @@ def add_grade_arguments(parser):
                                             "or a Canvas or Moodle download (its folder or zip)")
     parser.add_argument("--out", default="grades", help="output folder (default: grades)")
     parser.add_argument("--workers", type=int, default=1, help="submissions graded in parallel (default 1)")
-    parser.add_argument("--exercises", default=",".join(EXERCISES), help="comma-separated (default: all five)")
+    parser.add_argument("--exercises", default=",".join(EXERCISES), help="comma-separated (default: all of them)")
     parser.add_argument("--time-limit", type=float, default=300.0, help="wall seconds per exercise (default 300)")
     parser.add_argument("--public-only", action="store_true", help="skip the hidden tests")
     add_hidden_visibility(parser)

@@ -7,16 +7,18 @@ import sys
 import zipfile
 from pathlib import Path
 
+import guide
 import pytest
 import submissions as s
 
-from mfalab.grader.autograder import build_autograder
 
 pytestmark = pytest.mark.slow
 
 
 def test_the_autograder_zip_grades_a_submission_into_results_json(tmp_path):
-    archive = build_autograder(tmp_path / "autograder.zip")
+    archive = tmp_path / "autograder.zip"  # built by the instructor guide's command
+    built = guide.run(guide.command(".venv/bin/mfalab autograder"), {"dist/autograder.zip": archive})
+    assert built.returncode == 0, built.stderr[-2000:]
     with zipfile.ZipFile(archive) as opened:
         names = set(opened.namelist())
         assert {"setup.sh", "run_autograder"} <= names
