@@ -23,7 +23,6 @@ import socket
 import struct
 import subprocess
 import sys
-from pathlib import Path
 
 from .database import REPO, VAR
 from .forked_pytest import become_run, preload

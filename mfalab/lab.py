@@ -129,7 +129,7 @@ class Lab:
         persona = self.persona(username)
         factor = factor or persona.factor
         if factor == "webauthn":
-            from .ceremony import login_with_key, persona_key
+            from .ceremonies import login_with_key, persona_key
 
             return login_with_key(self, username, persona_key(username, self), client, next_url=next_url)
         client = client or self.client()

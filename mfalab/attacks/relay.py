@@ -82,7 +82,7 @@ class PhishingRelay:
             self.captured = client
             return DONE
         if "webauthn" in page.text.lower():
-            from ..ceremony import request_options
+            from ..ceremonies import request_options
 
             options = request_options(client)  # the lab's challenge, handed to the victim's browser
             self.webauthn_options = options
@@ -190,7 +190,7 @@ def relay_login(lab, username="bob", port=0):
 def diagnose(assertion, options, key, *, lab_origin, relay_origin):
     """py_webauthn on the relayed assertion: expecting the lab's origin, then the relay's."""
     from ..authenticator import b64url_decode
-    from ..ceremony import verify_authentication
+    from ..webauthn_verify import verify_authentication
 
     common = {"public_key": key.credentials[0].public_key_cose, "challenge": b64url_decode(options["challenge"]),
               "rp_id": options.get("rpId", "localhost"), "sign_count": 0}
@@ -207,7 +207,7 @@ def relay_webauthn(lab, username="dana", port=0, *, forge_host=False):
     forge_host: the relay also tells the bank it is `localhost:<relay port>` (the Host
     header). ALLOWED_HOSTS ignores ports, so the bank takes it; a bank that builds its
     expected origin from the Host (two-factor does) then expects the relay's origin."""
-    from ..ceremony import persona_key
+    from ..ceremonies import persona_key
 
     key = persona_key(username, lab)
     lab.forget_failures(username)  # an earlier scene's refused assertion must not throttle this one

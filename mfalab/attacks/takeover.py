@@ -85,7 +85,7 @@ def walk_setup(lab, client, method):
         return client.post(wizards.SETUP, {"setup_view-current_step": "validation", "validation-token": sent[-1].token})
     if method == "webauthn":
         from ..authenticator import SoftAuthenticator
-        from ..ceremony import CeremonyError, creation_options
+        from ..ceremonies import CeremonyError, creation_options
 
         page = wizards.setup_method(client, "webauthn", start_with_get=False)
         if "webauthn-token" not in page.text:

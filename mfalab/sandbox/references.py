@@ -1,8 +1,9 @@
 """The kit's own implementations of exercise material, out of graded code's reach.
 
 Notebooks teach with complete reference code (mfalab.totp_math for exercise 1, the
-authenticatorData parser in mfalab.ceremony for exercise 5, helpers in
-mfalab.enforcement for exercises 2-4). Learner code in a sandbox must not borrow them:
+authenticatorData parser in mfalab.webauthn_bytes and the verification in
+mfalab.webauthn_verify for exercise 5, with mfalab.ceremony, the notebooks' name for
+both, and helpers in mfalab.enforcement for exercises 2-4). Learner code in a sandbox must not borrow them:
 
 - `block()`, in every sandbox child before learner code runs: those modules leave
   sys.modules and any import of them fails (what a learner's own check shows too);
@@ -15,7 +16,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
-MODULES = ("mfalab.totp_math", "mfalab.ceremony", "mfalab.enforcement")
+MODULES = ("mfalab.totp_math", "mfalab.webauthn_bytes", "mfalab.webauthn_verify", "mfalab.ceremony",
+           "mfalab.enforcement")
 KIT = Path(__file__).resolve().parents[1]  # the mfalab package
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from mfalab import wizards
 from mfalab.attacks import flood, races, relay, replay
-from mfalab.ceremony import persona_key, request_options
+from mfalab.ceremonies import persona_key, request_options
 
 TRIES = 5
 

@@ -320,7 +320,7 @@ def test_a_security_key_registered_through_a_relay_is_refused_even_with_a_forged
 
     from mfalab import wizards
     from mfalab.authenticator import SoftAuthenticator
-    from mfalab.ceremony import creation_options
+    from mfalab.ceremonies import creation_options
     from mfalab.client import HttpClient
 
     relay_origin = "http://localhost:9999"

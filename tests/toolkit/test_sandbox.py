@@ -226,3 +226,13 @@ def test_a_lab_server_dies_with_the_process_that_started_it():
             return
         time.sleep(0.05)
     pytest.fail(f"the lab server {server} outlived the process that started it")
+
+
+@pytest.mark.parametrize("module", ["totp_math", "webauthn_bytes", "webauthn_verify", "ceremony", "enforcement",
+                                    "assertion_cases"])  # the last one imports the parser
+def test_learner_code_cannot_import_the_kits_reference_modules(folder, module):
+    path = folder(f"def borrow():\n    from mfalab import {module}\n    return 'borrowed'\n")
+    with Sandbox("ex01", path) as box, pytest.raises(StudentError) as caught:
+        box.borrow()
+    assert caught.value.type_name in ("ModuleNotFoundError", "ImportError"), caught.value
+    assert "the kit's reference" in str(caught.value) or "cannot import" in str(caught.value), caught.value
