@@ -26,8 +26,9 @@ PREFIXES = [
     (re.compile(r"^(?:mfalab\.sandbox\.proxy\.)?SandboxError: "), ""),
     (re.compile(r"^AssertionError: "), ""),
     (re.compile(r"^AssertionError$"), ""),
-    (re.compile(r"^(?:[a-z_]\w*\.)+([A-Z]\w*: )"), r"\1"),  # mfalab.lab.LoginFailed: -> LoginFailed:
 ]
+MODULE_PATH = re.compile(r"^(?:[a-z_]\w*\.)+([A-Z]\w*: )")  # mfalab.lab.LoginFailed: -> LoginFailed:
+PREFIXES.append((MODULE_PATH, r"\1"))
 # pytest's introspection of the objects in an assertion: long, and about the test, not you.
 NOISE = re.compile(r"^\s*(\+\s+where |\+\s+and |Use -v to get|Full diff:|\.\.\.Full output truncated"
                    r"|Differing items:|\?\s+[-+^ ]*$)")
@@ -50,7 +51,7 @@ def reason(row, *, verbose=False):
     lines = [line.rstrip() for line in text.splitlines()]
     if not verbose:
         lines = [line.strip() for line in lines if line.strip() and not NOISE.match(line)]
-    lab_error = sanitise(row.get("lab_error", "")).strip()
+    lab_error = MODULE_PATH.sub(r"\1", sanitise(row.get("lab_error", "")).strip(), count=1)
     if lab_error:
         lines.insert(0, f"the lab raised {shorten(lab_error)}")
     if verbose:

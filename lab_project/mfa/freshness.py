@@ -9,6 +9,7 @@ say in one line to restart the kernel. No Django here: the toolkit uses it too.
 
 import importlib
 import os
+import sys
 
 RELOADABLE = {"ex01", "ex03", "ex05"}
 _stamps = {}  # module name -> (mtime_ns, size) of its file when it was (re)imported
@@ -45,3 +46,8 @@ def fresh(module):
     if changed(module):
         remember(importlib.reload(module))
     return module
+
+
+def files():
+    """The files of the exercise modules this process imported (the learner's code)."""
+    return {getattr(sys.modules.get(name), "__file__", None) for name in list(_stamps)} - {None}

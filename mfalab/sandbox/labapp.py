@@ -31,8 +31,13 @@ def lab_server(listener=None):
     from django.core.wsgi import get_wsgi_application
     from django.urls import get_resolver
 
+    from lab_project.mfa import freshness
+
+    from .watchdog import Watchdog
+
     application = get_wsgi_application()  # builds the middleware chain (exercise 4)
     get_resolver().url_patterns  # imports the URLconf (exercise 2)  # noqa: B018
+    application = Watchdog(StaticFilesHandler(application), freshness.files)
     if listener is not None:
         from .transport import NOMINAL_URL, make_server
 
@@ -42,10 +47,10 @@ def lab_server(listener=None):
             pass
         else:
             serving(NOMINAL_URL)  # the origin security keys must report to this server
-        return make_server(listener, StaticFilesHandler(application))
+        return make_server(listener, application)
     from mfalab.liveserver import make_server
 
-    return make_server(0, StaticFilesHandler(application))
+    return make_server(0, application)
 
 
 def serve(answers, listener=None):

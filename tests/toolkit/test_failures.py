@@ -24,6 +24,8 @@ def test_at_most_three_capped_lines_without_escapes_or_introspection():
 def test_the_lab_s_exception_comes_first():
     row = {"message": "assert 500 == 302", "lab_error": "KeyError: 'x'"}
     assert reason(row) == ["the lab raised KeyError: 'x'", "assert 500 == 302"]
+    row["lab_error"] = "mfalab.sandbox.watchdog.LearnerTimeout: guarded() (ex02_otp_required.py, line 3) ran longer"
+    assert reason(row)[0] == "the lab raised LearnerTimeout: guarded() (ex02_otp_required.py, line 3) ran longer"
 
 
 def test_the_last_exception_of_new_output_only():
