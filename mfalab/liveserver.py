@@ -24,8 +24,11 @@ def few_malloc_arenas(arenas=2):
             pass  # not glibc
 
 
-def make_server(port=0, app=None):
+def make_server(port=0, app=None, *, lab=None):
     """A threaded WSGI server for the lab's app (or `app`) on 127.0.0.1:`port` (0: a free one).
+
+    lab: whether `app` serves the lab, whose origin security keys must then report (by
+    default, when it is the lab's own handler; a relay's app is not).
 
     It answers only this user's connections (and root's): another user of the machine gets
     the connection closed, never a page (mfalab.peers).
@@ -61,7 +64,7 @@ def make_server(port=0, app=None):
         raise
     app = app or StaticFilesHandler(WSGIHandler())
     server.set_app(app)
-    if isinstance(app, (StaticFilesHandler, WSGIHandler)):  # the lab itself, not a relay's app
+    if lab or lab is None and isinstance(app, (StaticFilesHandler, WSGIHandler)):
         from lab_project.guard.origins import serving
 
         serving(origin(server.server_address[1]))

@@ -50,7 +50,7 @@ def lab_server(listener=None):
         return make_server(listener, application)
     from mfalab.liveserver import make_server
 
-    return make_server(0, application)
+    return make_server(0, application, lab=True)
 
 
 def serve(answers, listener=None):
