@@ -5,8 +5,11 @@ pytest run per check, so that a check costs the tests' own time, not Python's st
                                     IDLE seconds without a check)
 
 Like a plain `python -m pytest`, it never runs learner code: its children run the public
-tests, which reach the learner's code only through mfalab.sandbox. It listens on a Unix
-socket in var/checker/ (a folder only its user can open) and answers its own user only.
+tests, which reach the learner's code only through mfalab.sandbox. Beside it runs a lab
+zygote (mfalab.sandbox.zygote, as the grader has one), so that a check of exercises 2-4
+and 6 forks its lab server in milliseconds instead of starting Python and Django for a
+second; the servers a check started are killed when it ends. Both listen on Unix sockets
+in var/checker/ (a folder only their user can open); the checker answers its own user only.
 When a file of the kit it imported changes, it says so and exits: the check that asked
 runs pytest the plain way and the next one starts a fresh checker. MFALAB_WARM_CHECKER=0
 turns it off (checks then always start their own pytest).
@@ -26,6 +29,7 @@ import sys
 
 from .database import REPO, VAR
 from .forked_pytest import become_run, preload
+from .sandbox import zygote
 
 FOLDER = VAR / "checker"
 SOCKET = FOLDER / "socket"
@@ -100,16 +104,50 @@ def stop():
 
 
 def kit_files():
-    """{file: mtime} of every module imported from the kit (not from site-packages)."""
+    """{file: mtime} of every module imported from the kit (not from site-packages), and of
+    the lab's (which the zygote imported)."""
+    paths = {getattr(module, "__file__", None) for module in list(sys.modules.values())}
+    paths |= {str(path) for path in (REPO / "lab_project").rglob("*.py")}
     files = {}
-    for module in list(sys.modules.values()):
-        path = getattr(module, "__file__", None)
+    for path in paths:
         if path and path.startswith(str(REPO)) and "/.venv/" not in path:
             try:
                 files[path] = os.stat(path).st_mtime_ns
             except OSError:
                 pass
     return files
+
+
+class LabZygote:
+    """The lab zygote for this checker's runs, at FOLDER/lab.sock; it dies with the checker.
+    Without one (it did not start, or died) checks start their lab servers the plain way."""
+
+    def __init__(self):
+        self.path = FOLDER / "lab.sock"
+        self.path.unlink(missing_ok=True)
+        try:
+            self.process = zygote.start(self.path)
+        except (OSError, RuntimeError):
+            self.process = None
+
+    def environment(self):
+        """What a run's environment needs to fork its lab servers from the zygote."""
+        alive = self.process is not None and self.process.poll() is None
+        return {zygote.ENVIRONMENT: str(self.path)} if alive else {}
+
+    def kill_servers(self):
+        """Kill the lab servers the last run forked."""
+        if self.process is not None:
+            try:
+                zygote.kill_servers(str(self.path))
+            except OSError:
+                pass
+
+    def stop(self):
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+        self.path.unlink(missing_ok=True)
 
 
 def changed(files):
@@ -128,7 +166,7 @@ def same_user(connection):
     return uid == os.getuid()
 
 
-def answer(connection, files, listener):
+def answer(connection, files, listener, lab_zygote):
     """Serve one connection; False when the checker must exit."""
     with connection, connection.makefile("rwb") as stream:
         if not same_user(connection):
@@ -138,6 +176,7 @@ def answer(connection, files, listener):
             stream.write(b'{"stale": true}\n')
             stream.flush()
             return False
+        request["env"] = dict(request.get("env") or {}, **lab_zygote.environment())
         pid = os.fork()
         if pid == 0:
             listener.close()
@@ -145,6 +184,7 @@ def answer(connection, files, listener):
         stream.write(json.dumps({"pid": pid}).encode() + b"\n")
         stream.flush()
         _, status = os.waitpid(pid, 0)
+        lab_zygote.kill_servers()
         stream.write(json.dumps({"exit": os.waitstatus_to_exitcode(status)}).encode() + b"\n")
         stream.flush()
     return True
@@ -159,6 +199,7 @@ def serve():
     except OSError:
         return  # another checker serves this var/ folder
     preload(["mfalab.enforcement"])
+    lab_zygote = LabZygote()
     files = kit_files()
     SOCKET.unlink(missing_ok=True)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -173,13 +214,14 @@ def serve():
                 return
             connection.settimeout(None)
             try:
-                if not answer(connection, files, listener):
+                if not answer(connection, files, listener, lab_zygote):
                     return
             except (OSError, ValueError):
                 pass
     finally:
         SOCKET.unlink(missing_ok=True)
         listener.close()
+        lab_zygote.stop()
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ gone when asked; a check without one runs pytest the plain way and starts one fo
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -63,3 +64,34 @@ def test_a_changed_kit_file_is_noticed(tmp_path):
 
     os.utime(kit_file, ns=(0, files[str(kit_file)] + 1))
     assert checker.changed(files)
+
+
+def _processes(pattern=None, parent=None):
+    """Pids of live processes whose command line holds `pattern`, or whose parent is `parent`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            state, ppid = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:2]
+        except (OSError, ValueError):
+            continue
+        if state != "Z" and ((pattern and pattern in command) or (parent and int(ppid) == parent)):
+            found.append(int(entry.name))
+    return found
+
+
+def test_lab_checks_fork_their_servers_from_the_checkers_zygote_and_leave_none(private_checker, monkeypatch):
+    monkeypatch.setattr(checker, "start", lambda: pytest.fail("the checker did not answer"))
+    lab_socket = checker.FOLDER / "lab.sock"
+    zygotes = _processes(f"mfalab.sandbox.zygote {lab_socket}")
+    assert len(zygotes) == 1  # started with the checker, beside it
+    report = check("ex02", "solutions")
+    assert report.passed and not report.problem, str(report)
+    assert _processes(parent=zygotes[0]) == []  # the check's lab servers were killed when it ended
+    checker.stop()
+    private_checker.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while _processes(f"mfalab.sandbox.zygote {lab_socket}") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes(f"mfalab.sandbox.zygote {lab_socket}") == []  # gone with the checker
+    assert not lab_socket.exists()
