@@ -98,6 +98,8 @@ def _wanted(name, keep):
     """Whether a member of a download zip is worth unpacking: an LMS file (flat, or in a
     Moodle student folder) that `keep` (a file name test) accepts."""
     parts = PurePosixPath(name).parts
+    if name.startswith("/") or any(part in ("..", ".") for part in parts):
+        return False  # never outside the folder it is unpacked into (zip-slip)
     if len(parts) == 1:
         upload = parse(parts[0])
         return upload is not None and keep(upload.file)
@@ -132,8 +134,8 @@ def unpack(path, target, keep, cap):
             if info.is_dir() or stat.S_ISLNK(info.external_attr >> 16) or not _wanted(name, keep):
                 continue
             where = Path(target, *PurePosixPath(name).parts)
-            where.parent.mkdir(parents=True, exist_ok=True)
             try:
+                where.parent.mkdir(parents=True, exist_ok=True)
                 with archive.open(info) as member:
                     where.write_bytes(member.read(cap + 1))
             except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as error:

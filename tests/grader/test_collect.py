@@ -246,3 +246,27 @@ def test_canvas_names_with_letters_beyond_ascii_and_anonymised_downloads_are_rea
     assert (anonymous.student, anonymous.user, anonymous.file, anonymous.late) == \
         ("anon_a1b2c", "anon_a1b2c", "ex01_totp.py", True)
     assert lms.parse("ex01_totp.py") is None and lms.parse("readme.txt") is None
+
+
+def test_a_download_zip_cannot_write_outside_its_folder(tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    bundle = zip_of(tmp_path / "download.zip", {
+        "Ana Jones_1_assignsubmission_file_/../../ex01_totp.py": "ESCAPED = 1\n",
+        "Ana Jones_1_assignsubmission_file_/../ex02_otp_required.py": "ESCAPED = 2\n",
+        "/Ana Jones_1_assignsubmission_file_/ex03_backup_codes.py": "ESCAPED = 3\n",
+        "Ben Li_2_assignsubmission_file_/ex01_totp.py": "B = 1\n",
+    })
+    staged = {s.student: s for s in collect.collect(bundle, work / "staged")}
+    assert sorted(p.name for p in work.iterdir()) == ["staged"] and sorted(p.name for p in tmp_path.iterdir()) == [
+        "download.zip", "work"]
+    assert sorted(staged) == ["Ben_Li_2"] and names(staged["Ben_Li_2"]) == ["ex01_totp.py"]
+
+
+def test_a_download_zip_whose_members_clash_is_a_note_not_a_crash(tmp_path):
+    bundle = zip_of(tmp_path / "download.zip", {
+        "Ana Jones_1_assignsubmission_file_/ex01_totp.py": "A = 1\n",
+        "Ana Jones_1_assignsubmission_file_/ex01_totp.py/ex02_otp_required.py": "A = 2\n",  # a file as a folder
+    })
+    (ana,) = collect.collect(bundle, tmp_path / "staged")
+    assert names(ana) == ["ex01_totp.py"] and len(ana.notes) == 1 and "could not be read" in ana.notes[0]
