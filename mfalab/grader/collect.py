@@ -202,6 +202,10 @@ def _worth_unpacking(name):
     return expected_name(name) is not None or name.lower().endswith(".zip")
 
 
+def _unpacking_cap(name):
+    return MAX_ZIP_BYTES if name.lower().endswith(".zip") else MAX_MODULE_BYTES
+
+
 def unrecognised(folder):
     """The files of a folder in which no submission was recognised (flat files from an LMS
     download, say); empty when the folder holds submissions, or nothing at all."""
@@ -233,7 +237,7 @@ def _collect_bundle(bundle, staging):
     beside `staging`, then collected. A member that cannot be read is a note on its
     student's row, or a row of its own."""
     with tempfile.TemporaryDirectory(dir=staging.parent, prefix="bundle-") as unpacked:
-        failures = lms.unpack(bundle, unpacked, _worth_unpacking, MAX_ZIP_BYTES)
+        failures = lms.unpack(bundle, unpacked, _worth_unpacking, _unpacking_cap)
         submissions = collect(unpacked, staging)
         for member, note in failures:
             upload = lms.parse(member.replace("/", ""))

@@ -36,7 +36,7 @@ MAX_BUNDLE_BYTES = 2_000_000_000  # a whole class's download
 MAX_BUNDLE_MEMBERS = 50_000
 
 
-class BundleError(ValueError):
+class BundleError(Exception):
     """An LMS download too big to unpack here."""
 
 
@@ -118,9 +118,10 @@ def is_bundle(path, keep):
 
 def unpack(path, target, keep, cap):
     """Unpack the members of an LMS download zip that `keep` accepts into `target`, each
-    read up to `cap` bytes (a longer one stays one byte over: collect refuses it with a
-    note) and dated with the zip's time for it. Returns notes on what was left out."""
-    failures = []
+    read up to cap(name) bytes (a longer one stays one byte over: collect refuses it with a
+    note) and dated with the zip's time for it; all of them together stay under
+    MAX_BUNDLE_BYTES. Returns (member, note) for each member that could not be read."""
+    failures, total = [], 0
     if Path(path).stat().st_size > MAX_BUNDLE_BYTES:
         raise BundleError(f"{Path(path).name} is larger than {MAX_BUNDLE_BYTES} bytes: unpack it yourself and "
                           "grade the folder")
@@ -137,10 +138,20 @@ def unpack(path, target, keep, cap):
             try:
                 where.parent.mkdir(parents=True, exist_ok=True)
                 with archive.open(info) as member:
-                    where.write_bytes(member.read(cap + 1))
+                    data = member.read(cap(PurePosixPath(name).name) + 1)  # never trust the declared size
             except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as error:
                 failures.append((name, f"{name} could not be read from {Path(path).name} ({type(error).__name__}); "
                                        "download it again"))
+                continue
+            total += len(data)
+            if total > MAX_BUNDLE_BYTES:
+                raise BundleError(f"{Path(path).name} unpacks to more than {MAX_BUNDLE_BYTES} bytes of "
+                                  "submissions: unpack it yourself and grade the folder")
+            try:
+                where.write_bytes(data)
+            except OSError as error:  # a name another member took as a folder
+                failures.append((name, f"{name} could not be unpacked from {Path(path).name} "
+                                       f"({type(error).__name__}); download it again"))
                 continue
             moment = zip_time(info)
             if moment is not None:

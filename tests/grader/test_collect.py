@@ -3,6 +3,8 @@
 import zipfile
 from datetime import datetime, timezone
 
+import pytest
+
 from mfalab.grader import collect
 
 
@@ -162,9 +164,9 @@ def test_a_moodle_download_all_folder_is_named_by_student_and_moodle_id(tmp_path
     assert collect.student_id(tmp_path / "assignsubmission_file_") == "assignsubmission_file_"
 
 
-def zip_of(path, members):
+def zip_of(path, members, compression=zipfile.ZIP_STORED):
     """A zip at `path` holding {name: bytes or text}."""
-    with zipfile.ZipFile(path, "w") as archive:
+    with zipfile.ZipFile(path, "w", compression) as archive:
         for name, data in members.items():
             archive.writestr(name, data)
     return path
@@ -270,3 +272,23 @@ def test_a_download_zip_whose_members_clash_is_a_note_not_a_crash(tmp_path):
     })
     (ana,) = collect.collect(bundle, tmp_path / "staged")
     assert names(ana) == ["ex01_totp.py"] and len(ana.notes) == 1 and "could not be read" in ana.notes[0]
+    bundle = zip_of(tmp_path / "download-2.zip", {  # the other way round: a folder, then a file of its name
+        "Ana Jones_1_assignsubmission_file_/ex01_totp.py/ex02_otp_required.py": "A = 2\n",
+        "Ana Jones_1_assignsubmission_file_/ex01_totp.py": "A = 1\n",
+    })
+    (ana,) = collect.collect(bundle, tmp_path / "staged-2")
+    assert len(ana.notes) == 1 and "could not be unpacked" in ana.notes[0], ana.notes
+
+
+def test_a_download_zip_is_unpacked_within_its_caps(tmp_path, monkeypatch):
+    from mfalab.grader import lms
+
+    big = zip_of(tmp_path / "download.zip", {"smitherin_1001_5001_ex01_totp.py": "A = 1\n" + "#" * 2_000_000,
+                                             "jonesana_1002_5002_ex01_totp.py": "B = 1\n"}, zipfile.ZIP_DEFLATED)
+    staged = {s.student: s for s in collect.collect(big, tmp_path / "staged")}
+    assert names(staged["smitherin"]) == [] and "larger than" in staged["smitherin"].notes[0]  # read 1 MB + 1, no more
+    assert names(staged["jonesana"]) == ["ex01_totp.py"]
+    assert big.stat().st_size < 100_000  # it compresses well: what counts is what it unpacks to
+    monkeypatch.setattr(lms, "MAX_BUNDLE_BYTES", 1_000_003)  # a class's download that unpacks too big
+    with pytest.raises(lms.BundleError, match="unpacks to more than 1000003 bytes"):
+        collect.collect(big, tmp_path / "staged-again")
