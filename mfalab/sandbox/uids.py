@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import stat
+import warnings
 from pathlib import Path
 
 FIRST = 61000  # the first sandbox uid on a host
@@ -86,7 +87,11 @@ def kill_uid(uid):
     it (a scan of /proc can be outrun). Returns when the signals are sent."""
     if os.geteuid() != 0:
         return
-    pid = os.fork()
+    with warnings.catch_warnings():
+        # Python 3.12 warns about fork() in a threaded process: the child takes no lock (no
+        # allocation, no logging), it only makes a few system calls and exits.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
     if pid == 0:
         try:
             os.setgroups([])
