@@ -23,12 +23,12 @@ import json
 import os
 import signal
 import socket
-import struct
 import subprocess
 import sys
 
 from .database import REPO, VAR
 from .forked_pytest import become_run, preload
+from .peers import unix_same_user
 from .sandbox import zygote
 
 FOLDER = VAR / "checker"
@@ -160,16 +160,10 @@ def changed(files):
     return False
 
 
-def same_user(connection):
-    credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-    _pid, uid, _gid = struct.unpack("3i", credentials)
-    return uid == os.getuid()
-
-
 def answer(connection, files, listener, lab_zygote):
     """Serve one connection; False when the checker must exit."""
     with connection, connection.makefile("rwb") as stream:
-        if not same_user(connection):
+        if not unix_same_user(connection):
             return True
         request = json.loads(stream.readline() or b"{}")
         if request.get("stop") or changed(files):

@@ -1,4 +1,5 @@
-"""Who is on the other end of a loopback TCP connection: the uid that owns the client's socket.
+"""Who is on the other end of a connection: the uid that owns the client's socket, for
+loopback TCP (client_uid, same_user) and for Unix sockets (unix_same_user).
 
 A TCP port on 127.0.0.1 is open to every user of the machine (a JupyterHub or The Littlest
 JupyterHub puts every learner on one localhost). The lab's live servers call
@@ -9,6 +10,8 @@ can be checked and a single-user machine is assumed (docs/workshops.md says so).
 """
 
 import os
+import socket
+import struct
 
 TABLES = ("/proc/net/tcp", "/proc/net/tcp6")
 LOOPBACK = ("0100007F", "00000000000000000000000001000000", "0000000000000000FFFF00000100007F")
@@ -57,3 +60,12 @@ def same_user(server_port, client_address):
     except LookupError:
         return False
     return uid is None or uid in allowed_uids()
+
+
+def unix_same_user(connection):
+    """Whether the peer of a Unix-socket connection runs as this process's uid (the kernel's
+    SO_PEERCRED, not a claim of the peer). A folder or socket whose permissions are looser
+    than meant then still lets no other user in."""
+    credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    _pid, uid, _gid = struct.unpack("3i", credentials)
+    return uid == os.getuid()

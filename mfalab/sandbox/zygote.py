@@ -10,7 +10,8 @@ sandbox uid, in namespaces of its own), then serves the lab exactly as
 `mfalab.sandbox.labapp` does.
 
 The socket lives in a folder only the grader can enter (learner code cannot reach it),
-and every child closes it before it runs anything else.
+it answers only its own uid (should that folder be opened up), and every child closes it
+before it runs anything else.
 
 Protocol, one request per connection (JSON lines; the first carries open descriptors):
     -> {"code", "workdir", "db", "limits": {...}}  + [output file, listening Unix socket or none]
@@ -32,6 +33,7 @@ import socket
 import sys
 from dataclasses import asdict
 
+from ..peers import unix_same_user
 from . import syscalls
 from .labapp import lab_environment
 from .limits import KIT
@@ -149,6 +151,8 @@ def serve(path):
     while True:
         connection, _ = listener.accept()
         with connection:
+            if not unix_same_user(connection):
+                continue  # another user: the folder's permissions were looser than meant
             try:
                 _handle(listener, connection, children)
             except (OSError, ValueError):  # a requester that went away or sent garbage

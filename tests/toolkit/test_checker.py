@@ -1,8 +1,13 @@
 """The warm checker (mfalab.checker): the same reports as a plain pytest run, started once,
 gone when asked; a check without one runs pytest the plain way and starts one for next time."""
 
+import json
+import os
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -95,3 +100,44 @@ def test_lab_checks_fork_their_servers_from_the_checkers_zygote_and_leave_none(p
         time.sleep(0.1)
     assert _processes(f"mfalab.sandbox.zygote {lab_socket}") == []  # gone with the checker
     assert not lab_socket.exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="acting as a second user of the machine needs root")
+def test_a_second_user_gets_nothing_from_the_checker_even_where_its_folder_is_open():
+    """The checker runs pytest with the arguments it is sent, as its own user; an opened-up
+    folder must not let another user of the machine do that, or stop it."""
+    root = Path(tempfile.mkdtemp(prefix="mfalab-open-"))  # not under pytest's 0700 folder
+    folder = root / "checker"
+    code = f"from mfalab import checker; from pathlib import Path; checker.FOLDER = Path({str(folder)!r}); " \
+           "checker.SOCKET = checker.FOLDER / 'socket'; checker.serve()"
+    server = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (folder / "socket").exists():
+            assert server.poll() is None and time.monotonic() < deadline, "the checker did not start"
+            time.sleep(0.1)
+        for opened in (root, folder, folder / "socket", folder / "lab.sock"):
+            opened.chmod(0o777)  # misconfigured: anyone may connect
+        log = root / "ran-for-the-other-user.log"
+        pid = os.fork()
+        if pid == 0:  # the other user
+            try:
+                os.setgroups([])
+                os.setgid(65534)
+                os.setuid(65534)
+                for request in ({"args": ["--version"], "cwd": str(root), "env": {}, "log": str(log)}, {"stop": True}):
+                    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+                        connection.settimeout(30)
+                        connection.connect(str(folder / "socket"))
+                        connection.sendall(json.dumps(request).encode() + b"\n")
+                        connection.recv(100)
+            except BaseException:  # noqa: BLE001 (refused: that is the point)
+                pass
+            os._exit(0)
+        os.waitpid(pid, 0)
+        assert not log.exists(), "the checker ran pytest for another user"
+        assert server.poll() is None, "another user stopped the checker"
+    finally:
+        server.kill()
+        server.wait()
+        shutil.rmtree(root, ignore_errors=True)

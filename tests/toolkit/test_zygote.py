@@ -87,3 +87,47 @@ def test_learner_code_cannot_reach_the_zygotes_socket(socket_path, module, tmp_p
     assert check(socket_path, module(source), tmp_path) is None
     assert marker.read_text() == "[]"
     assert os.stat(socket_path).st_mode & 0o777 == 0o600
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="acting as a second user of the machine needs root")
+def test_a_second_user_cannot_make_the_zygote_run_code_even_where_its_folder_is_open():
+    """The zygote runs whatever module it is asked to import, as its own user: a folder that
+    others can enter (a shared workshop folder, a loose umask) must not hand that to them."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    tmp_path = Path(tempfile.mkdtemp(prefix="mfalab-open-"))  # not under pytest's 0700 folder
+    folder = tmp_path / "open"
+    folder.mkdir()
+    path = folder / "lab.sock"
+    process = zygote.start(path)
+    said = tmp_path / "refusal.txt"
+    try:
+        for opened in (tmp_path, folder):
+            opened.chmod(0o777)
+        path.chmod(0o777)  # misconfigured: anyone may connect
+        shared = tmp_path / "shared"
+        shared.mkdir(mode=0o777)
+        shared.chmod(0o777)
+        marker = shared / "ran-as-the-zygote.txt"
+        (shared / "ex01_totp.py").write_text(f"open({str(marker)!r}, 'w').write('owned')\n")
+        (shared / "ex01_totp.py").chmod(0o644)
+        pid = os.fork()
+        if pid == 0:  # the other user
+            try:
+                os.setgroups([])
+                os.setgid(65534)
+                os.setuid(65534)
+                output = os.open(shared / "out.txt", os.O_WRONLY | os.O_CREAT, 0o600)
+                zygote.check_import(str(path), shared / "ex01_totp.py", "learner", shared, Limits(cpu_seconds=5),
+                                    3, output)
+            except BaseException as error:  # noqa: BLE001 (refused: that is the point)
+                said.write_text(f"{type(error).__name__}: {error}")
+            os._exit(0)
+        os.waitpid(pid, 0)
+        assert not marker.exists(), f"the zygote imported another user's module as uid {marker.stat().st_uid}"
+    finally:
+        process.kill()
+        process.wait()
+        shutil.rmtree(tmp_path, ignore_errors=True)
