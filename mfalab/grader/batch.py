@@ -71,7 +71,8 @@ def grade_folder(submissions, out, *, workers=1, settings=None, progress=True, w
                                    warm=warm, check=check)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    known = {earlier.student: earlier.lms_id for earlier in records.previous(out / STUDENTS)[0]}
+    earlier, missing = records.previous(out / STUDENTS)
+    known = {record.student: record.lms_id for record in earlier}
     for submission, result in zip(staged, results):
         result.lms_id = submission.lms_id or known.get(result.student, "")  # a regrade from a plain folder keeps it
     if deadline is not None:
@@ -87,10 +88,10 @@ def grade_folder(submissions, out, *, workers=1, settings=None, progress=True, w
         feedback.write(result, exercises, results_path(out, result.student).with_name("feedback.md"),
                        settings.hidden_visibility)
         records.save(result, results_path(out, result.student).parent)
-    earlier, missing = records.previous(out / STUDENTS)
     if warnings is not None:
+        graded = {result.student for result in results}
         warnings += [f"{STUDENTS}/{name} has no grading record (graded by an older version?): "
-                     "left out of the gradebook and summary; grade it again" for name in missing]
+                     "left out of the gradebook and summary; grade it again" for name in missing if name not in graded]
     everyone = records.merge(earlier, results)
     named = [*EXERCISES, *exercises]
     columns = [e for e in dict.fromkeys(named) if e in exercises or any(e in r.exercises for r in everyone)]

@@ -110,8 +110,8 @@ def canvas_column(assignment):
     return assignment.strip()
 
 
-def canvas(results, assignment):
-    lines = [CANVAS_FIXED + [canvas_column(assignment)]]
+def canvas(results, column):
+    lines = [CANVAS_FIXED + [column]]
     lines += [[r.student, r.lms_id.strip(), "", "", "", number(r.points)] for r in results]
     return lines
 
@@ -120,8 +120,7 @@ def comment(result):
     """The worksheet's feedback comment: the points and what lateness cost, in one plain line."""
     text = f"MFA Lab autograder: {number(result.points)} of {number(result.max_points)} points"
     if result.penalty:
-        earned = sum(exercise.points for exercise in result.exercises.values())
-        text += (f" ({number(earned)} less {number(result.penalty * 100)}% for {result.late_days} "
+        text += (f" ({number(result.earned)} less {number(result.penalty * 100)}% for {result.late_days} "
                  f"day{'' if result.late_days == 1 else 's'} late)")
     return text + "."
 
@@ -140,14 +139,13 @@ def export(out, target, fmt, assignment=None):
     if fmt not in FORMATS:
         raise ExportError(f"format {fmt!r}: use one of {', '.join(FORMATS)}")
     results = rows(out)
-    if fmt == "canvas":
-        canvas_column(assignment)
+    column = canvas_column(assignment) if fmt == "canvas" else None  # refused before anything is written
     kept, left_out = matchable(results)
     if not kept:
         raise ExportError(f"none of the {len(results)} graded student(s) in {out} can be matched by the LMS: "
                           + Exported(0, left_out).warning())
     if fmt == "canvas":
-        lines = canvas(kept, assignment)
+        lines = canvas(kept, column)
     else:
         lines = moodle(kept, datetime.now(timezone.utc).isoformat(timespec="seconds"))
     with open(target, "w", newline="", encoding="utf-8") as handle:

@@ -4,6 +4,8 @@ import csv
 import json
 from pathlib import Path
 
+from .feedback import plain_notes, what_went_wrong
+
 GRADESCOPE_STATUS = {"passed": "passed", "failed": "failed", "skipped": "failed"}
 # When Gradescope shows students the hidden tests: once grades are published (the default),
 # after the due date, or never. Visible fields never name a hidden test, whichever is chosen.
@@ -37,8 +39,6 @@ def gradebook(results, exercises, path):
 
 def _test_output(test):
     """What a student reads under a failed test: what went wrong in plain lines, and the hint."""
-    from .feedback import what_went_wrong
-
     if test["outcome"] == "passed":
         return ""
     lines = [f"What went wrong: {line}" for line in what_went_wrong(test)]
@@ -65,8 +65,6 @@ def gradescope(result, exercises, hidden_visibility=DEFAULT_HIDDEN_VISIBILITY):
                 "output": _test_output(test),
                 "visibility": hidden_visibility if test["hidden"] else "visible",
             })
-    from .feedback import plain_notes
-
     notes = "\n".join(plain_notes(result))
     return {
         "score": result.points,

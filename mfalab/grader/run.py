@@ -112,10 +112,14 @@ class SubmissionResult:
     lms_id: str = ""  # the LMS's id for the student, when the download or the roster named one
 
     @property
+    def earned(self):
+        """The exercises' points together, before any late penalty."""
+        return sum(r.points for r in self.exercises.values())
+
+    @property
     def points(self):
         """The total after any late penalty (each exercise's points stay as graded)."""
-        earned = sum(r.points for r in self.exercises.values())
-        return round(earned * (1 - self.penalty), 2) if self.penalty else earned
+        return round(self.earned * (1 - self.penalty), 2) if self.penalty else self.earned
 
     @property
     def max_points(self):

@@ -122,3 +122,17 @@ def test_a_lab_server_whose_exercise_2_loops_stops_it_and_keeps_serving(tmp_path
         second = client.get("/transfer/")  # the same function guards every sensitive page
         assert second.status == 500 and "timed out earlier" in second.text
         assert client.get("/account/login/").status == 200  # the server still serves
+
+
+def test_ten_looping_requests_at_once_are_each_stopped(learner):
+    module, path = learner
+    app = Watchdog(wsgi(module), lambda: {path}, limit=0.5)
+    answers = []
+    workers = [threading.Thread(target=lambda: answers.append(call(app, "spin"))) for _ in range(10)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert len(answers) == 10 and all(status.startswith("500") for status, _ in answers)
+    assert all("spin() (ex99_loops.py, line" in body for _, body in answers)
+    assert call(app, "quick") == ("200 OK", "done")
