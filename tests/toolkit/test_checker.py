@@ -17,13 +17,8 @@ from mfalab import checker
 from mfalab.check import check
 
 
-@pytest.fixture
-def private_checker(tmp_path, monkeypatch):
-    """A checker on a socket of this test's own (the real one may serve a learner meanwhile)."""
-    folder = tmp_path / "checker"
-    monkeypatch.setattr(checker, "FOLDER", folder)
-    monkeypatch.setattr(checker, "SOCKET", folder / "socket")
-    monkeypatch.setenv("MFALAB_WARM_CHECKER", "1")
+def start_checker(folder):
+    """A checker serving `folder` (its socket, its lab zygote's), once it listens."""
     code = f"from mfalab import checker; from pathlib import Path; checker.FOLDER = Path({str(folder)!r}); " \
            "checker.SOCKET = checker.FOLDER / 'socket'; checker.serve()"
     server = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
@@ -31,6 +26,17 @@ def private_checker(tmp_path, monkeypatch):
     while not (folder / "socket").exists():
         assert server.poll() is None and time.monotonic() < deadline, "the checker did not start"
         time.sleep(0.1)
+    return server
+
+
+@pytest.fixture
+def private_checker(tmp_path, monkeypatch):
+    """A checker on a socket of this test's own (the real one may serve a learner meanwhile)."""
+    folder = tmp_path / "checker"
+    monkeypatch.setattr(checker, "FOLDER", folder)
+    monkeypatch.setattr(checker, "SOCKET", folder / "socket")
+    monkeypatch.setenv("MFALAB_WARM_CHECKER", "1")
+    server = start_checker(folder)
     yield server
     checker.stop()
     server.wait(timeout=30)
@@ -103,40 +109,50 @@ def test_lab_checks_fork_their_servers_from_the_checkers_zygote_and_leave_none(p
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="acting as a second user of the machine needs root")
-def test_a_second_user_gets_nothing_from_the_checker_even_where_its_folder_is_open():
-    """The checker runs pytest with the arguments it is sent, as its own user; an opened-up
-    folder must not let another user of the machine do that, or stop it."""
+def test_a_second_user_gets_nothing_from_the_checker_or_its_zygote_even_where_their_folder_is_open():
+    """The checker runs pytest with the arguments it is sent, and its zygote imports the
+    module it is sent, both as their own user: an opened-up folder (a shared workshop
+    folder, a loose umask) must not let another user of the machine do either, or stop them."""
+    from mfalab.sandbox import zygote
+    from mfalab.sandbox.limits import Limits
+
     root = Path(tempfile.mkdtemp(prefix="mfalab-open-"))  # not under pytest's 0700 folder
     folder = root / "checker"
-    code = f"from mfalab import checker; from pathlib import Path; checker.FOLDER = Path({str(folder)!r}); " \
-           "checker.SOCKET = checker.FOLDER / 'socket'; checker.serve()"
-    server = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
+    server = start_checker(folder)
     try:
-        deadline = time.monotonic() + 60
-        while not (folder / "socket").exists():
-            assert server.poll() is None and time.monotonic() < deadline, "the checker did not start"
-            time.sleep(0.1)
         for opened in (root, folder, folder / "socket", folder / "lab.sock"):
             opened.chmod(0o777)  # misconfigured: anyone may connect
         log = root / "ran-for-the-other-user.log"
+        marker = root / "imported-for-the-other-user.txt"
+        module = root / "ex01_totp.py"
+        module.write_text(f"open({str(marker)!r}, 'w').write('owned')\n")
+        module.chmod(0o644)
         pid = os.fork()
         if pid == 0:  # the other user
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
             try:
-                os.setgroups([])
-                os.setgid(65534)
-                os.setuid(65534)
-                for request in ({"args": ["--version"], "cwd": str(root), "env": {}, "log": str(log)}, {"stop": True}):
+                zygote.check_import(str(folder / "lab.sock"), module, "learner", root, Limits(cpu_seconds=5), 3,
+                                    os.open(os.devnull, os.O_WRONLY))
+            except (OSError, ValueError):
+                pass
+            for request in ({"args": ["--version"], "cwd": str(root), "env": {}, "log": str(log)}, {"stop": True}):
+                try:
                     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
                         connection.settimeout(30)
                         connection.connect(str(folder / "socket"))
                         connection.sendall(json.dumps(request).encode() + b"\n")
                         connection.recv(100)
-            except BaseException:  # noqa: BLE001 (refused: that is the point)
-                pass
+                except OSError:
+                    pass
             os._exit(0)
         os.waitpid(pid, 0)
-        assert not log.exists(), "the checker ran pytest for another user"
-        assert server.poll() is None, "another user stopped the checker"
+        time.sleep(0.5)  # a checker told to stop is on its way out
+        given = [what for what, happened in (("the checker ran pytest for them", log.exists()),
+                                             ("the zygote imported their module", marker.exists()),
+                                             ("they stopped the checker", server.poll() is not None)) if happened]
+        assert given == [], f"another user of the machine got: {'; '.join(given)}"
     finally:
         server.kill()
         server.wait()
