@@ -28,7 +28,7 @@ def make_server(port=0, app=None, *, lab=None):
     """A threaded WSGI server for the lab's app (or `app`) on 127.0.0.1:`port` (0: a free one).
 
     lab: whether `app` serves the lab, whose origin security keys must then report (by
-    default, when it is the lab's own handler; a relay's app is not).
+    default, when no app is given: the lab's own; a relay's app is not).
 
     It answers only this user's connections (and root's): another user of the machine gets
     the connection closed, never a page (mfalab.peers).
@@ -62,9 +62,10 @@ def make_server(port=0, app=None, *, lab=None):
             raise PortInUse(error.errno, f"Port {port} is already in use: pass port=0 for a free one, "
                                          "or stop whatever listens there.") from None
         raise
-    app = app or StaticFilesHandler(WSGIHandler())
-    server.set_app(app)
-    if lab or lab is None and isinstance(app, (StaticFilesHandler, WSGIHandler)):
+    if lab is None:
+        lab = app is None
+    server.set_app(app or StaticFilesHandler(WSGIHandler()))
+    if lab:
         from lab_project.guard.origins import serving
 
         serving(origin(server.server_address[1]))
